@@ -1,0 +1,55 @@
+-- Reference data: the vendor catalog. Idempotent (upserts), so `agentsdb seed` and
+-- `supabase db reset` can run it any number of times.
+
+insert into public.vendors (id, name, description, auth_type, base_url) values
+('openai', 'OpenAI', 'GPT models, DALL-E image generation and Whisper speech recognition.', 'api_key', 'https://api.openai.com/v1'),
+('anthropic', 'Anthropic', 'Claude models.', 'api_key', 'https://api.anthropic.com/v1'),
+('google', 'Google AI', 'Gemini models through the Gemini API.', 'api_key', 'https://generativelanguage.googleapis.com/v1beta'),
+('azure_openai', 'Azure OpenAI', 'OpenAI models hosted on Microsoft Azure.', 'api_key', 'https://management.azure.com'),
+('replicate', 'Replicate', 'Open-source models run in the cloud.', 'bearer_token', 'https://api.replicate.com/v1'),
+('together', 'Together AI', 'Open-source large language models.', 'bearer_token', 'https://api.together.xyz/v1'),
+('elevenlabs', 'ElevenLabs', 'Voice synthesis and speech to text.', 'api_key', 'https://api.elevenlabs.io/v1'),
+('stability', 'Stability AI', 'Image generation with Stable Diffusion.', 'bearer_token', 'https://api.stability.ai/v2beta'),
+('cohere', 'Cohere', 'Command models, embeddings and rerank.', 'bearer_token', 'https://api.cohere.com/v2'),
+('huggingface', 'Hugging Face', 'The model hub and its inference providers.', 'bearer_token', 'https://router.huggingface.co/v1'),
+('perplexity', 'Perplexity', 'Search-powered answers with citations.', 'bearer_token', 'https://api.perplexity.ai')
+on conflict (id) do update set
+  name = excluded.name,
+  description = excluded.description,
+  auth_type = excluded.auth_type,
+  base_url = excluded.base_url;
+
+insert into public.vendor_services (id, vendor_id, service_name, display_name, description) values
+('openai_gpt5', 'openai', 'gpt-5', 'GPT-5', 'Flagship reasoning model.'),
+('openai_gpt4o', 'openai', 'gpt-4o', 'GPT-4o', 'Multimodal model for text and images.'),
+('openai_gpt4o_mini', 'openai', 'gpt-4o-mini', 'GPT-4o mini', 'Small, fast, low-cost model.'),
+('openai_gpt4', 'openai', 'gpt-4', 'GPT-4', 'The original GPT-4 model.'),
+('openai_dalle3', 'openai', 'dall-e-3', 'DALL-E 3', 'Image generation.'),
+('openai_whisper', 'openai', 'whisper-1', 'Whisper', 'Speech to text.'),
+('anthropic_claude_opus_4_1', 'anthropic', 'claude-opus-4-1', 'Claude Opus 4.1', 'Most capable Claude model.'),
+('anthropic_claude_sonnet_4_5', 'anthropic', 'claude-sonnet-4-5', 'Claude Sonnet 4.5', 'Balanced model for coding and agents.'),
+('anthropic_claude_haiku_4_5', 'anthropic', 'claude-haiku-4-5', 'Claude Haiku 4.5', 'Fast, low-cost model.'),
+('anthropic_claude3_sonnet', 'anthropic', 'claude-3-sonnet', 'Claude 3 Sonnet', 'Claude 3 generation model.'),
+('google_gemini_2_5_pro', 'google', 'gemini-2.5-pro', 'Gemini 2.5 Pro', 'Reasoning model with a long context window.'),
+('google_gemini_2_5_flash', 'google', 'gemini-2.5-flash', 'Gemini 2.5 Flash', 'Fast multimodal model.'),
+('azure_openai_gpt4o', 'azure_openai', 'gpt-4o', 'GPT-4o (Azure)', 'GPT-4o deployed on Azure.'),
+('azure_openai_gpt4o_mini', 'azure_openai', 'gpt-4o-mini', 'GPT-4o mini (Azure)', 'GPT-4o mini deployed on Azure.'),
+('replicate_flux_schnell', 'replicate', 'black-forest-labs/flux-schnell', 'FLUX.1 [schnell]', 'Fast open image generation.'),
+('replicate_llama3_70b', 'replicate', 'meta/meta-llama-3-70b-instruct', 'Llama 3 70B Instruct', 'Open chat model.'),
+('together_llama3_3_70b', 'together', 'meta-llama/Llama-3.3-70B-Instruct-Turbo', 'Llama 3.3 70B Turbo', 'Open chat model.'),
+('together_deepseek_v3', 'together', 'deepseek-ai/DeepSeek-V3', 'DeepSeek V3', 'Open mixture-of-experts model.'),
+('elevenlabs_multilingual_v2', 'elevenlabs', 'eleven_multilingual_v2', 'Multilingual v2', 'Lifelike speech in many languages.'),
+('elevenlabs_turbo_v2_5', 'elevenlabs', 'eleven_turbo_v2_5', 'Turbo v2.5', 'Low-latency speech.'),
+('stability_sd3_5_large', 'stability', 'sd3.5-large', 'Stable Diffusion 3.5 Large', 'High-quality image generation.'),
+('stability_image_core', 'stability', 'stable-image-core', 'Stable Image Core', 'Fast, affordable image generation.'),
+('cohere_command_a', 'cohere', 'command-a-03-2025', 'Command A', 'Enterprise chat and agents model.'),
+('cohere_command_r_plus', 'cohere', 'command-r-plus', 'Command R+', 'Retrieval-augmented generation.'),
+('cohere_embed_v3', 'cohere', 'embed-english-v3.0', 'Embed v3', 'Text embeddings.'),
+('huggingface_inference', 'huggingface', 'inference-providers', 'Inference Providers', 'Hub models through one API.'),
+('perplexity_sonar', 'perplexity', 'sonar', 'Sonar', 'Lightweight search answers.'),
+('perplexity_sonar_pro', 'perplexity', 'sonar-pro', 'Sonar Pro', 'Deeper search answers with more citations.')
+on conflict (id) do update set
+  vendor_id = excluded.vendor_id,
+  service_name = excluded.service_name,
+  display_name = excluded.display_name,
+  description = excluded.description;
