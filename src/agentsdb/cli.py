@@ -66,8 +66,9 @@ class Target:
         with self.connect() as conn:
             migrator = self.migrator(conn)
             applied = migrator.migrate(lambda m: print(f"applying {m.path.name}", file=out))
-            print(f"{len(applied)} migration(s) applied, {len(migrator.applied())} in all",
-                  file=out)
+            print(
+                f"{len(applied)} migration(s) applied, {len(migrator.applied())} in all", file=out
+            )
             if migrator.seed(self.settings.seed_file, only_if_changed=True):
                 print("seeded supabase/seed.sql", file=out)
 
@@ -115,8 +116,10 @@ def cmd_status(target: Target, args, out) -> None:
     with target.connect() as conn:
         migrator = target.migrator(conn)
         print(f"database: {target.shown_url()}", file=out)
-        print(f"migrations: {len(migrator.applied())} applied, {len(migrator.pending())} pending",
-              file=out)
+        print(
+            f"migrations: {len(migrator.applied())} applied, {len(migrator.pending())} pending",
+            file=out,
+        )
         for table, count in summary(conn):
             print(f"  {table}: {count} rows", file=out)
 
@@ -132,7 +135,8 @@ def cmd_reset(target: Target, args, out) -> None:
     else:
         with target.connect() as conn:
             undone = target.migrator(conn).rollback(
-                "0", lambda m: print(f"rolling back {m.path.name}", file=out))
+                "0", lambda m: print(f"rolling back {m.path.name}", file=out)
+            )
             print(f"{len(undone)} migration(s) rolled back", file=out)
     target.build(out)
 
@@ -148,7 +152,8 @@ def cmd_rollback(target: Target, args, out) -> None:
     with target.connect() as conn:
         try:
             undone = target.migrator(conn).rollback(
-                to, lambda m: print(f"rolling back {m.path.name}", file=out))
+                to, lambda m: print(f"rolling back {m.path.name}", file=out)
+            )
         except ValueError as exc:
             raise CliError(str(exc)) from exc
     print(f"{len(undone)} migration(s) rolled back", file=out)
@@ -168,7 +173,7 @@ def cmd_psql(target: Target, args, out) -> None:
     if not psql:
         raise CliError("psql not found: on Debian, sudo apt-get install postgresql-client-15")
     out.flush()
-    os.execv(psql, [psql, target.url, *args.psql_args])
+    os.execv(psql, [psql, target.url, *args.psql_args])  # noqa: S606 (psql replaces us)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -179,17 +184,22 @@ def build_parser() -> argparse.ArgumentParser:
         "and starts no server.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("up", help="create and start the local database, migrate and seed it "
-                   "(harmless to repeat)").set_defaults(func=cmd_up)
+    sub.add_parser(
+        "up", help="create and start the local database, migrate and seed it (harmless to repeat)"
+    ).set_defaults(func=cmd_up)
     sub.add_parser("down", help="stop the local database (data is kept)").set_defaults(
-        func=cmd_down)
-    sub.add_parser("status", help="say whether it runs and which migrations are applied "
-                   "(exit 3 when stopped)").set_defaults(func=cmd_status)
-    sub.add_parser("reset", help="drop the database and rebuild it from the migrations and "
-                   "the seed").set_defaults(func=cmd_reset)
+        func=cmd_down
+    )
+    sub.add_parser(
+        "status", help="say whether it runs and which migrations are applied (exit 3 when stopped)"
+    ).set_defaults(func=cmd_status)
+    sub.add_parser(
+        "reset", help="drop the database and rebuild it from the migrations and the seed"
+    ).set_defaults(func=cmd_reset)
     sub.add_parser("migrate", help="apply pending migrations").set_defaults(func=cmd_migrate)
-    rollback = sub.add_parser("rollback", help="undo the newest migration, or all newer than "
-                              "--to VERSION")
+    rollback = sub.add_parser(
+        "rollback", help="undo the newest migration, or all newer than --to VERSION"
+    )
     group = rollback.add_mutually_exclusive_group()
     group.add_argument("--to", metavar="VERSION", help="keep VERSION and older applied")
     group.add_argument("--all", action="store_true", help="undo every migration")

@@ -19,7 +19,8 @@ from pathlib import Path
 
 ADMIN_ROLE = "supabase_admin"
 APP_ROLE = "postgres"
-APP_PASSWORD = "postgres"  # the Supabase CLI's local password; the server listens on loopback only
+# The Supabase CLI's well-known local password; the server listens on loopback only.
+APP_PASSWORD = "postgres"  # noqa: S105
 MIN_MAJOR = 15
 DEBIAN_PACKAGES = (
     "postgresql-15 postgresql-15-pgtap postgresql-15-cron postgresql-15-plpgsql-check "
@@ -124,8 +125,7 @@ class LocalCluster:
             if probe.returncode != 0:
                 raise LocalError(
                     f"the postgres system user cannot write to {self.home} (a parent folder "
-                    "is closed to it); set AGENTSDB_HOME to a folder it can reach, e.g. "
-                    "/var/tmp/agentsdb"
+                    "is closed to it); set AGENTSDB_HOME to a folder that user can reach"
                 )
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -146,8 +146,16 @@ class LocalCluster:
         pwfile.chmod(0o600)
         try:
             self._run(
-                "initdb", "-D", str(self.data_dir), "-U", ADMIN_ROLE, "-E", "UTF8",
-                "--locale=C", "--auth-local=trust", "--auth-host=scram-sha-256",
+                "initdb",
+                "-D",
+                str(self.data_dir),
+                "-U",
+                ADMIN_ROLE,
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
                 f"--pwfile={pwfile}",
             )
         finally:
@@ -187,8 +195,18 @@ class LocalCluster:
                 "AGENTSDB_PORT to a free port"
             )
         proc = self._run(
-            "pg_ctl", "start", "-D", str(self.data_dir), "-l", str(self.log_file), "-w",
-            "-t", "60", "-o", f"-p {self.port}", check=False,
+            "pg_ctl",
+            "start",
+            "-D",
+            str(self.data_dir),
+            "-l",
+            str(self.log_file),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-p {self.port}",
+            check=False,
         )
         if proc.returncode != 0:
             tail = ""

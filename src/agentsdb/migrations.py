@@ -20,7 +20,9 @@ FILE_NAME = re.compile(r"^([0-9]+)_(.*)\.sql$")  # the Supabase CLI's migration 
 
 HISTORY_DDL = """
 create schema if not exists supabase_migrations;
-create table if not exists supabase_migrations.schema_migrations (version text not null primary key);
+create table if not exists supabase_migrations.schema_migrations (
+  version text not null primary key
+);
 alter table supabase_migrations.schema_migrations add column if not exists statements text[];
 alter table supabase_migrations.schema_migrations add column if not exists name text;
 create table if not exists supabase_migrations.seed_files (
@@ -34,7 +36,12 @@ class MigrationError(Exception):
 
     def __init__(self, path: Path, index: int, line: int, statement: str, cause: psycopg.Error):
         self.path, self.index, self.line, self.statement, self.cause = (
-            path, index, line, statement, cause)
+            path,
+            index,
+            line,
+            statement,
+            cause,
+        )
         diag = cause.diag
         detail = f"\n  detail: {diag.message_detail}" if diag.message_detail else ""
         excerpt = statement if len(statement) < 300 else statement[:297] + "..."
@@ -95,8 +102,10 @@ def split_statements(sql: str) -> list[tuple[int, str]]:
                 else:
                     i += 1
             i += 1
-        elif c == "$" and (m := re.match(r"\$([A-Za-z_][A-Za-z_0-9]*)?\$", sql[i:])) and not (
-            i > 0 and (sql[i - 1].isalnum() or sql[i - 1] == "_")
+        elif (
+            c == "$"
+            and (m := re.match(r"\$([A-Za-z_][A-Za-z_0-9]*)?\$", sql[i:]))
+            and not (i > 0 and (sql[i - 1].isalnum() or sql[i - 1] == "_"))
         ):
             tag = m.group(0)
             end = sql.find(tag, i + len(tag))
@@ -180,7 +189,8 @@ class Migrator:
         return self.rollbacks_dir / migration.path.name
 
     def rollback(
-        self, to_version: str | None = None,
+        self,
+        to_version: str | None = None,
         progress: Callable[[Migration], None] | None = None,
     ) -> list[Migration]:
         """Undo the newest applied migration, or every one newer than `to_version`

@@ -1,0 +1,70 @@
+begin;
+\ir helpers.psql
+select plan(10);
+
+-- The helpers act as PostgREST would.
+select tests.create_user('alice');
+select tests.authenticate_as('alice');
+select is(auth.uid(), tests.get_user_id('alice'), 'authenticate_as sets the sub claim');
+select is(current_user::text, 'authenticated', 'authenticate_as sets the role');
+select tests.authenticate_as_anon();
+select is(auth.uid(), null, 'anon has no uid');
+select is(auth.role(), 'anon', 'anon has the anon role claim');
+select tests.clear_authentication();
+select is(current_user::text, session_user::text, 'clear_authentication restores the role');
+
+-- Every table in the exposed schema has row level security.
+select is(
+  array(
+    select c.relname::text from pg_class as c
+    where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')
+      and not c.relrowsecurity
+  ),
+  '{}'::text[],
+  'every public table has RLS enabled'
+);
+
+-- No function in the exposed schema is executable by PUBLIC.
+select is(
+  array(
+    select p.oid::regprocedure::text from pg_proc as p
+    where p.pronamespace = 'public'::regnamespace
+      and exists (select from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) as a
+                  where a.grantee = 0)
+  ),
+  '{}'::text[],
+  'no public function is executable by PUBLIC'
+);
+
+-- Every security definer function pins search_path.
+select is(
+  array(
+    select p.oid::regprocedure::text from pg_proc as p
+    where p.pronamespace in ('public'::regnamespace, 'private'::regnamespace)
+      and p.prosecdef
+      and not exists (select from unnest(p.proconfig) as c where c like 'search_path=%')
+  ),
+  '{}'::text[],
+  'every security definer function pins search_path'
+);
+
+-- Every view in the exposed schema is security_invoker.
+select is(
+  array(
+    select c.relname::text from pg_class as c
+    where c.relnamespace = 'public'::regnamespace and c.relkind = 'v'
+      and not coalesce(c.reloptions @> '{security_invoker=true}', false)
+  ),
+  '{}'::text[],
+  'every public view is security_invoker'
+);
+
+-- The private schema is closed to the API roles.
+select ok(
+  not has_schema_privilege('anon', 'private', 'usage')
+  and not has_schema_privilege('authenticated', 'private', 'usage'),
+  'private is not usable by anon or authenticated'
+);
+
+select * from finish();
+rollback;
