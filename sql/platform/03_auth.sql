@@ -63,4 +63,4 @@ begin
 end
 $platform$;
 grant execute on function auth.uid(), auth.role(), auth.email(), auth.jwt()
-  to postgres, anon, authenticated, service_role;
+to postgres, anon, authenticated, service_role;

@@ -13,8 +13,8 @@ end
 $platform$;
 grant usage on schema public to anon, authenticated, service_role;
 alter default privileges for role postgres in schema public
-  grant all on tables to anon, authenticated, service_role;
+grant all on tables to anon, authenticated, service_role;
 alter default privileges for role postgres in schema public
-  grant all on functions to anon, authenticated, service_role;
+grant all on functions to anon, authenticated, service_role;
 alter default privileges for role postgres in schema public
-  grant all on sequences to anon, authenticated, service_role;
+grant all on sequences to anon, authenticated, service_role;

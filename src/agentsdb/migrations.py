@@ -170,6 +170,8 @@ class Migrator:
 
     def apply(self, migration: Migration) -> None:
         with self.conn.transaction():
+            # Fail fast rather than queue behind live traffic (squawk's timeout rules).
+            self.conn.execute("set local lock_timeout = '10s'")
             statements = run_file(self.conn, migration.path)
             self.conn.execute(
                 "insert into supabase_migrations.schema_migrations (version, name, statements)"

@@ -39,7 +39,10 @@ alter table public.vendor_services enable row level security;
 
 create policy vendor_services_select_everyone on public.vendor_services
 for select to anon, authenticated
-using (is_active and vendor_id in (select v.id from public.vendors as v where v.is_active));
+using (is_active and vendor_id in (
+  select v.id from public.vendors as v
+  where v.is_active
+));
 
 revoke all on public.vendor_services from anon, authenticated, service_role;
 grant select on public.vendor_services to anon, authenticated;

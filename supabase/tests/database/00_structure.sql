@@ -17,10 +17,11 @@ select is(current_user::text, session_user::text, 'clear_authentication restores
 select is(
   array(
     select c.relname::text from pg_class as c
-    where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')
+    where
+      c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')
       and not c.relrowsecurity
   ),
-  '{}'::text[],
+  '{}'::text [],
   'every public table has RLS enabled'
 );
 
@@ -28,11 +29,14 @@ select is(
 select is(
   array(
     select p.oid::regprocedure::text from pg_proc as p
-    where p.pronamespace = 'public'::regnamespace
-      and exists (select from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) as a
-                  where a.grantee = 0)
+    where
+      p.pronamespace = 'public'::regnamespace
+      and exists (
+        select from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) as a
+        where a.grantee = 0
+      )
   ),
-  '{}'::text[],
+  '{}'::text [],
   'no public function is executable by PUBLIC'
 );
 
@@ -40,11 +44,15 @@ select is(
 select is(
   array(
     select p.oid::regprocedure::text from pg_proc as p
-    where p.pronamespace in ('public'::regnamespace, 'private'::regnamespace)
+    where
+      p.pronamespace in ('public'::regnamespace, 'private'::regnamespace)
       and p.prosecdef
-      and not exists (select from unnest(p.proconfig) as c where c like 'search_path=%')
+      and not exists (
+        select from unnest(p.proconfig) as c
+        where c like 'search_path=%'
+      )
   ),
-  '{}'::text[],
+  '{}'::text [],
   'every security definer function pins search_path'
 );
 
@@ -52,10 +60,11 @@ select is(
 select is(
   array(
     select c.relname::text from pg_class as c
-    where c.relnamespace = 'public'::regnamespace and c.relkind = 'v'
+    where
+      c.relnamespace = 'public'::regnamespace and c.relkind = 'v'
       and not coalesce(c.reloptions @> '{security_invoker=true}', false)
   ),
-  '{}'::text[],
+  '{}'::text [],
   'every public view is security_invoker'
 );
 

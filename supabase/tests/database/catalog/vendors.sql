@@ -18,8 +18,13 @@ select lives_ok(
     values ('test_hidden', 'Hidden Vendor', 'oauth', 'https://hidden.example', false)$$,
   'service_role inserts a vendor'
 );
-select is((select count(*)::int from public.vendors where id = 'test_hidden'), 1,
-  'service_role sees inactive vendors');
+select is(
+  (
+    select count(*)::int from public.vendors
+    where id = 'test_hidden'
+  ), 1,
+  'service_role sees inactive vendors'
+);
 select throws_ok(
   $$insert into public.vendors (id, name, auth_type) values ('test_bad', 'Bad', 'password')$$,
   '23514', null, 'auth_type outside api_key, oauth, bearer_token is refused'
@@ -41,17 +46,30 @@ select lives_ok(
   'service_role updates a vendor'
 );
 select ok(
-  (select updated_at = now() from public.vendors where id = 'openai'),
+  (
+    select updated_at = now() from public.vendors
+    where id = 'openai'
+  ),
   'updated_at is stamped by the trigger'
 );
 
 -- anon and authenticated read active vendors only, and cannot write.
 select tests.create_user('alice');
 select tests.authenticate_as_anon();
-select is((select count(*)::int from public.vendors where id = 'test_hidden'), 0,
-  'anon does not see inactive vendors');
-select ok((select count(*) from public.vendors where id = 'openai') = 1,
-  'anon reads active vendors');
+select is(
+  (
+    select count(*)::int from public.vendors
+    where id = 'test_hidden'
+  ), 0,
+  'anon does not see inactive vendors'
+);
+select ok(
+  (
+    select count(*) from public.vendors
+    where id = 'openai'
+  ) = 1,
+  'anon reads active vendors'
+);
 select throws_ok(
   $$insert into public.vendors (id, name) values ('test_anon', 'Anon')$$,
   '42501', null, 'anon cannot insert vendors'
@@ -62,8 +80,13 @@ select throws_ok(
 );
 
 select tests.authenticate_as('alice');
-select is((select count(*)::int from public.vendors where id = 'test_hidden'), 0,
-  'authenticated does not see inactive vendors');
+select is(
+  (
+    select count(*)::int from public.vendors
+    where id = 'test_hidden'
+  ), 0,
+  'authenticated does not see inactive vendors'
+);
 select throws_ok(
   $$insert into public.vendors (id, name) values ('test_user', 'User')$$,
   '42501', null, 'authenticated cannot insert vendors'
@@ -74,8 +97,13 @@ select throws_ok(
 );
 
 select tests.clear_authentication();
-select is((select name from public.vendors where id = 'openai'), 'OpenAI',
-  'the vendor is unchanged after the refused writes');
+select is(
+  (
+    select name from public.vendors
+    where id = 'openai'
+  ), 'OpenAI',
+  'the vendor is unchanged after the refused writes'
+);
 
 select * from finish();
 rollback;
