@@ -53,3 +53,42 @@ on conflict (id) do update set
   service_name = excluded.service_name,
   display_name = excluded.display_name,
   description = excluded.description;
+
+insert into public.agent_features (id, name, description, category, icon, sort_order) values
+('brainstorming', 'Brainstorming', 'Creative ideation.', 'creative', 'lightbulb', 10),
+('daily_qa', 'Daily Q&A', 'General assistance with everyday questions.', 'general', 'message-circle-question', 20),
+('coding', 'Coding', 'Programming assistance.', 'technical', 'code', 30),
+('mcp', 'MCP', 'Tools through the Model Context Protocol.', 'technical', 'plug', 40),
+('news_search', 'News Search', 'Current events.', 'information', 'newspaper', 50),
+('tts_stt', 'TTS/STT', 'Voice processing: text to speech and speech to text.', 'media', 'audio-lines', 60),
+('image_generation', 'Image Generation', 'Visual content.', 'media', 'image', 70),
+('analysis', 'Analysis', 'Data insights.', 'technical', 'chart-column', 80),
+('writing', 'Writing', 'Content creation.', 'creative', 'pen-line', 90),
+('research', 'Research', 'Information gathering.', 'information', 'search', 100),
+('translation', 'Translation', 'Language services.', 'language', 'languages', 110)
+on conflict (id) do update set
+  name = excluded.name,
+  description = excluded.description,
+  category = excluded.category,
+  icon = excluded.icon,
+  sort_order = excluded.sort_order;
+
+insert into public.interaction_types (id, name, description, category, icon, color, sort_order) values
+('conversation', 'Conversation', 'A chat with an agent.', 'general', 'messages-square', '#3b82f6', 10),
+('question_answer', 'Question & Answer', 'A single question and its answer.', 'general', 'circle-help', '#0ea5e9', 20),
+('coding', 'Coding', 'Writing, reviewing or debugging code.', 'technical', 'code', '#8b5cf6', 30),
+('brainstorming', 'Brainstorming', 'Generating and developing ideas.', 'creative', 'lightbulb', '#f59e0b', 40),
+('writing', 'Writing', 'Drafting or editing text.', 'creative', 'pen-line', '#ec4899', 50),
+('research', 'Research', 'Gathering and summarising information.', 'information', 'search', '#10b981', 60),
+('analysis', 'Analysis', 'Analysing data or documents.', 'technical', 'chart-column', '#6366f1', 70),
+('image_generation', 'Image Generation', 'Creating or editing images.', 'media', 'image', '#f43f5e', 80),
+('voice', 'Voice', 'Speech synthesis or transcription.', 'media', 'audio-lines', '#14b8a6', 90),
+('translation', 'Translation', 'Translating between languages.', 'language', 'languages', '#84cc16', 100),
+('agent_task', 'Agent Task', 'An autonomous task run by an agent with tools.', 'automation', 'bot', '#64748b', 110)
+on conflict (id) do update set
+  name = excluded.name,
+  description = excluded.description,
+  category = excluded.category,
+  icon = excluded.icon,
+  color = excluded.color,
+  sort_order = excluded.sort_order;

@@ -16,7 +16,9 @@ create table public.vendor_services (
     btrim(display_name) <> '' and length(display_name) <= 200
   ),
   constraint vendor_services_description_length check (length(description) <= 4000),
-  constraint vendor_services_vendor_id_service_name_key unique (vendor_id, service_name)
+  constraint vendor_services_vendor_id_service_name_key unique (vendor_id, service_name),
+  -- Target of the (service_id, vendor_id) foreign keys: a service must belong to its vendor.
+  constraint vendor_services_id_vendor_id_key unique (id, vendor_id)
 );
 
 comment on table public.vendor_services is

@@ -1,0 +1,1 @@
+drop function private.is_valid_tag_array(text []);

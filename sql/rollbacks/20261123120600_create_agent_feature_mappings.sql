@@ -1,0 +1,1 @@
+drop table public.agent_feature_mappings;

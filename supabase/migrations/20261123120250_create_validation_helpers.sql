@@ -1,0 +1,21 @@
+-- Immutable predicates that check constraints share, so every table applies one rule.
+
+create function private.is_valid_tag_array(tags text [])
+returns boolean
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select tags is null or (
+    cardinality(tags) <= 50
+    and array_position(tags, null) is null
+    and not exists (
+      select from unnest(tags) as t (tag)
+      where btrim(t.tag) = '' or length(t.tag) > 64
+    )
+  )
+$$;
+comment on function private.is_valid_tag_array(text []) is
+'True when a tag array is sane: at most 50 tags, none null, blank or longer than 64 characters.';
+revoke execute on function private.is_valid_tag_array(text []) from public;
