@@ -29,17 +29,18 @@ def mask(url: str) -> str:
 class Target:
     """The database commands act on: DATABASE_URL when set, else the local cluster."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, dbname: str = "postgres"):
         self.settings = settings
+        self.dbname = dbname  # of the local cluster
         self.remote = settings.database_url
         self.cluster = None if self.remote else LocalCluster(settings.state_dir, settings.port)
 
     @property
     def url(self) -> str:
-        return self.remote or self.cluster.url()
+        return self.remote or self.cluster.url(self.dbname)
 
     def shown_url(self) -> str:
-        return mask(self.remote) if self.remote else self.cluster.url()
+        return mask(self.remote) if self.remote else self.cluster.url(self.dbname)
 
     def ensure_running(self) -> None:
         if self.cluster and not self.cluster.running():
@@ -47,7 +48,12 @@ class Target:
 
     @contextmanager
     def connect(self, admin: bool = False):
-        dsn = self.remote or (self.cluster.admin_dsn() if admin else self.cluster.app_dsn())
+        if self.remote:
+            dsn = self.remote
+        elif admin:
+            dsn = self.cluster.admin_dsn(self.dbname)
+        else:
+            dsn = self.cluster.app_dsn(self.dbname)
         try:
             conn = psycopg.connect(dsn, autocommit=True)
         except psycopg.OperationalError as exc:

@@ -6,9 +6,10 @@ comment on schema private is
 'Helpers for policies, triggers and definer functions; never exposed by the API.';
 
 -- New functions are not executable by PUBLIC: every function is granted to exactly the roles
--- that need it, right after it is created.
-alter default privileges in schema public revoke execute on functions from public;
-alter default privileges in schema private revoke execute on functions from public;
+-- that need it, right after it is created. This must be the global default of the migration
+-- role (per-schema defaults can only add to it). Supabase's per-schema grants to anon,
+-- authenticated and service_role remain, so each function still revokes those explicitly.
+alter default privileges revoke execute on functions from public;
 
 create function private.set_updated_at()
 returns trigger

@@ -1,0 +1,60 @@
+"""Run SQL the way PostgREST runs a request, so RLS decides exactly as behind the API.
+
+PostgREST opens one transaction per request, sets the role from the JWT's `role` claim
+(anon when there is no JWT) and `request.jwt.claims` to the whole payload, both
+transaction-locally, runs the query, and commits.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from uuid import UUID
+
+import psycopg
+
+API_ROLES = ("anon", "authenticated", "service_role")
+
+
+def claims_for(role: str, user_id: UUID | str | None = None, **extra: Any) -> dict[str, Any]:
+    """The JWT payload Supabase Auth would issue (only the claims policies read)."""
+    if role not in API_ROLES:
+        raise ValueError(f"role must be one of {', '.join(API_ROLES)}, got {role!r}")
+    claims: dict[str, Any] = {"role": role, **extra}
+    if user_id is not None:
+        claims["sub"] = str(user_id)
+        claims.setdefault("aud", "authenticated")
+    return claims
+
+
+def set_request(conn: psycopg.Connection, claims: dict[str, Any]) -> None:
+    """Inside an open transaction: become the request's role with its claims."""
+    conn.execute(
+        "select set_config('role', %s, true), set_config('request.jwt.claims', %s, true)",
+        (claims["role"], json.dumps(claims)),
+    )
+
+
+def clear_request(conn: psycopg.Connection) -> None:
+    """Back to the connection's own role, with no claims, in the same transaction."""
+    conn.execute(
+        "select set_config('role', 'none', true), set_config('request.jwt.claims', '', true)"
+    )
+
+
+@contextmanager
+def request(conn: psycopg.Connection, claims: dict[str, Any]) -> Iterator[psycopg.Connection]:
+    """One PostgREST-style request: a transaction (a savepoint when one is already open)
+    with the role and claims set; committed on success, rolled back on error."""
+    with conn.transaction():
+        set_request(conn, claims)
+        try:
+            yield conn
+        finally:
+            if (
+                not conn.broken
+                and conn.info.transaction_status != psycopg.pq.TransactionStatus.INERROR
+            ):
+                clear_request(conn)
