@@ -67,8 +67,17 @@ class Target:
     def build(self, out) -> None:
         """Platform (where missing), pending migrations, then the seed if it changed."""
         with self.connect(admin=True) as conn:
-            if apply_platform(conn, self.settings.platform_dir):
-                print("applied the local Supabase platform (sql/platform)", file=out)
+            try:
+                if apply_platform(conn, self.settings.platform_dir):
+                    print("applied the local Supabase platform (sql/platform)", file=out)
+            except MigrationError as exc:
+                if self.remote and exc.cause.sqlstate == "42501":
+                    raise CliError(
+                        "the database at DATABASE_URL lacks the Supabase platform (roles, auth, "
+                        "extensions) and this role may not create it: point DATABASE_URL at a "
+                        "Supabase database, or apply sql/platform/*.sql there as a superuser"
+                    ) from exc
+                raise
         with self.connect() as conn:
             migrator = self.migrator(conn)
             applied = migrator.migrate(lambda m: print(f"applying {m.path.name}", file=out))

@@ -137,6 +137,7 @@ class LocalCluster:
         """Create the cluster if absent. Returns True when it was created now."""
         if self.initialized:
             return False
+        find_bindir()  # fail on missing binaries before touching the filesystem
         self._prepare_home()
         pwfile = self.home / "initdb.pw"
         pwfile.write_text(secrets.token_hex(16) + "\n")
