@@ -1,0 +1,276 @@
+"""The agentsdb client: typed methods over either transport, identical results from both."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+from uuid import UUID
+
+from .errors import NotFound, PermissionDenied
+from .models import (
+    Agent,
+    AgentConfig,
+    Feature,
+    FeatureMapping,
+    InteractionType,
+    Row,
+    Vendor,
+    VendorService,
+)
+from .transport import (
+    Filter,
+    JsonValue,
+    Order,
+    PostgresTransport,
+    SupabaseTransport,
+    Transport,
+    eq,
+)
+
+AGENT_FIELDS = (
+    "name",
+    "description",
+    "vendor_id",
+    "service_id",
+    "model_name",
+    "system_prompt",
+    "configuration",
+    "capabilities",
+    "notes",
+    "tags",
+    "is_active",
+    "is_favorite",
+    "is_public",
+)
+
+
+def _only_set(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+class Client:
+    """One user's (or the service role's) view of agentsdb.
+
+    Build it with `Client.postgres(...)`, `Client.supabase(...)` or `Client.from_env(...)`.
+    Everything it returns is typed; every error is an `agentsdb.errors.AgentsDBError`.
+    """
+
+    def __init__(self, transport: Transport):
+        self.transport = transport
+
+    def __repr__(self) -> str:
+        return f"Client({self.transport!r})"
+
+    # -- construction ---------------------------------------------------------------------
+    @classmethod
+    def postgres(
+        cls, dsn: str, *, user_id: UUID | str | None = None, service_role: bool = False
+    ) -> Client:
+        """Direct PostgreSQL, each call run as PostgREST runs a request."""
+        role = "service_role" if service_role else ("authenticated" if user_id else "anon")
+        return cls(PostgresTransport(dsn, role, user_id))
+
+    @classmethod
+    def supabase(cls, url: str, key: str, *, access_token: str | None = None) -> Client:
+        """A Supabase project: the anon key plus a user's access token, or the service key."""
+        return cls(SupabaseTransport(url, key, access_token))
+
+    @classmethod
+    def from_env(
+        cls,
+        *,
+        user_id: UUID | str | None = None,
+        access_token: str | None = None,
+        service_role: bool = False,
+    ) -> Client:
+        """SUPABASE_URL with SUPABASE_ANON_KEY / SUPABASE_SERVICE_ROLE_KEY when set, else
+        DATABASE_URL (read from the environment and `.env`)."""
+        from dotenv import load_dotenv
+
+        load_dotenv()
+        url = os.environ.get("SUPABASE_URL")
+        if url:
+            key_name = "SUPABASE_SERVICE_ROLE_KEY" if service_role else "SUPABASE_ANON_KEY"
+            key = os.environ.get(key_name)
+            if not key:
+                raise ValueError(f"SUPABASE_URL is set but {key_name} is not")
+            return cls.supabase(url, key, access_token=access_token)
+        dsn = os.environ.get("DATABASE_URL")
+        if not dsn:
+            raise ValueError("set SUPABASE_URL (and keys) or DATABASE_URL")
+        return cls.postgres(dsn, user_id=user_id, service_role=service_role)
+
+    # -- plumbing -------------------------------------------------------------------------
+    def _select(
+        self,
+        model: type[Row],
+        table: str,
+        filters: Sequence[Filter] = (),
+        order: Sequence[Order] = (),
+        limit: int | None = None,
+    ) -> list:
+        rows = self.transport.select(table, model.columns(), filters, order, limit)
+        return [model.from_row(r) for r in rows]
+
+    def _one(self, model: type[Row], table: str, what: str, filters: Sequence[Filter]):
+        rows = self._select(model, table, filters, limit=2)
+        if not rows:
+            raise NotFound("P0002", f"{what}: not found or not visible to you")
+        return rows[0]
+
+    def _insert(self, model: type[Row], table: str, row: Mapping[str, Any]):
+        return model.from_row(self.transport.insert(table, _only_set(row), model.columns()))
+
+    def _update(self, model: type[Row], table: str, what: str, key: Any, values: Mapping):
+        rows = self.transport.update(table, values, [eq("id", key)], model.columns())
+        if not rows:
+            raise NotFound("P0002", f"{what}: not found or not yours to change")
+        return model.from_row(rows[0])
+
+    # -- the catalog ----------------------------------------------------------------------
+    def list_vendors(self) -> list[Vendor]:
+        return self._select(Vendor, "vendors", order=[Order("name")])
+
+    def list_vendor_services(self, vendor_id: str | None = None) -> list[VendorService]:
+        filters = [eq("vendor_id", vendor_id)] if vendor_id else []
+        return self._select(VendorService, "vendor_services", filters, [Order("id")])
+
+    def list_features(self) -> list[Feature]:
+        return self._select(Feature, "agent_features", order=[Order("sort_order"), Order("id")])
+
+    def list_interaction_types(self) -> list[InteractionType]:
+        return self._select(
+            InteractionType, "interaction_types", order=[Order("sort_order"), Order("id")]
+        )
+
+    # -- agents ---------------------------------------------------------------------------
+    def create_agent(
+        self,
+        name: str,
+        vendor_id: str,
+        *,
+        service_id: str | None = None,
+        model_name: str | None = None,
+        description: str | None = None,
+        system_prompt: str | None = None,
+        configuration: dict | None = None,
+        capabilities: dict | None = None,
+        notes: str | None = None,
+        tags: Sequence[str] | None = None,
+        is_public: bool | None = None,
+        is_favorite: bool | None = None,
+        features: Iterable[str] = (),
+        primary_feature: str | None = None,
+    ) -> Agent:
+        """Create an agent owned by the caller, with its features (primary one marked)."""
+        agent = self._insert(
+            Agent,
+            "ai_agents",
+            {
+                "name": name,
+                "vendor_id": vendor_id,
+                "service_id": service_id,
+                "model_name": model_name,
+                "description": description,
+                "system_prompt": system_prompt,
+                "configuration": configuration,
+                "capabilities": capabilities,
+                "notes": notes,
+                "tags": list(tags) if tags is not None else None,
+                "is_public": is_public,
+                "is_favorite": is_favorite,
+            },
+        )
+        first = [primary_feature] if primary_feature else []
+        wanted = list(dict.fromkeys([*first, *features]))
+        for feature_id in wanted:
+            self.add_agent_feature(agent.id, feature_id, primary=feature_id == primary_feature)
+        return agent
+
+    def get_agent(self, agent_id: UUID | str) -> Agent:
+        return self._one(Agent, "ai_agents", "agent_id", [eq("id", agent_id)])
+
+    def list_agents(self, *, include_public: bool = False) -> list[Agent]:
+        """The caller's agents (and, if asked, every public agent), most active first."""
+        filters = [] if include_public else [eq("user_id", self._caller())]
+        return self._select(
+            Agent, "ai_agents", filters, [Order("activity_score", desc=True), Order("name")]
+        )
+
+    def update_agent(self, agent_id: UUID | str, **fields: Any) -> Agent:
+        unknown = set(fields) - set(AGENT_FIELDS)
+        if unknown:
+            raise TypeError(f"update_agent() got unknown fields: {', '.join(sorted(unknown))}")
+        return self._update(Agent, "ai_agents", "agent_id", agent_id, fields)
+
+    def share_agent(self, agent_id: UUID | str, public: bool = True) -> Agent:
+        return self.update_agent(agent_id, is_public=public)
+
+    def delete_agent(self, agent_id: UUID | str) -> None:
+        if not self.transport.delete("ai_agents", [eq("id", agent_id)]):
+            raise NotFound("P0002", "agent_id: not found or not yours to delete")
+
+    def add_agent_feature(
+        self, agent_id: UUID | str, feature_id: str, *, primary: bool = False
+    ) -> FeatureMapping:
+        return self._insert(
+            FeatureMapping,
+            "agent_feature_mappings",
+            {
+                "agent_id": agent_id,
+                "feature_id": feature_id,
+                "is_primary": primary,
+            },
+        )
+
+    def list_agent_features(self, agent_id: UUID | str) -> list[FeatureMapping]:
+        return self._select(
+            FeatureMapping,
+            "agent_feature_mappings",
+            [eq("agent_id", agent_id)],
+            [Order("is_primary", desc=True), Order("feature_id")],
+        )
+
+    def set_agent_config(
+        self,
+        agent_id: UUID | str,
+        key: str,
+        value: Any,
+        *,
+        config_type: str = "json",
+        description: str | None = None,
+    ) -> AgentConfig:
+        """Set one configuration entry (replacing the value of an existing key)."""
+        existing = self._select(
+            AgentConfig,
+            "ai_agent_configs",
+            [eq("agent_id", agent_id), eq("config_key", key)],
+        )
+        values = {"config_value": JsonValue(value), "config_type": config_type}
+        if description is not None:
+            values["description"] = description
+        if existing:
+            return self._update(
+                AgentConfig, "ai_agent_configs", "config_key", existing[0].id, values
+            )
+        return self._insert(
+            AgentConfig,
+            "ai_agent_configs",
+            {
+                "agent_id": agent_id,
+                "config_key": key,
+                **values,
+            },
+        )
+
+    def list_agent_configs(self, agent_id: UUID | str) -> list[AgentConfig]:
+        return self._select(
+            AgentConfig, "ai_agent_configs", [eq("agent_id", agent_id)], [Order("config_key")]
+        )
+
+    def _caller(self) -> str:
+        uid = self.transport.caller_id()
+        if not uid:
+            raise PermissionDenied("42501", "not signed in: this needs a user")
+        return uid

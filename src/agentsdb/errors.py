@@ -1,0 +1,75 @@
+"""Errors carrying the database's code, message, hint and detail (docs/errors.md lists them).
+
+The same hierarchy is raised whichever transport ran the call: a PostgreSQL SQLSTATE from
+psycopg, or the code PostgREST returns (which is the SQLSTATE for database errors, or a
+PGRSTxxx code for errors of PostgREST itself).
+"""
+
+from __future__ import annotations
+
+
+class AgentsDBError(Exception):
+    """Base class. `code` is the SQLSTATE or PostgREST code."""
+
+    def __init__(
+        self, code: str | None, message: str, hint: str | None = None, detail: str | None = None
+    ):
+        super().__init__(f"[{code}] {message}" if code else message)
+        self.code = code
+        self.message = message
+        self.hint = hint
+        self.detail = detail
+
+
+class NotFound(AgentsDBError):
+    """The row or function does not exist, or the caller may not see it."""
+
+
+class PermissionDenied(AgentsDBError):
+    """The caller's role may not do this (grants or row level security)."""
+
+
+class InvalidInput(AgentsDBError):
+    """A value was refused: a constraint, a type, an argument's range."""
+
+
+class Conflict(AgentsDBError):
+    """A unique rule was broken (the row exists already)."""
+
+
+class BudgetExceeded(AgentsDBError):
+    """Recording this usage would pass a hard budget limit."""
+
+
+class TransportError(AgentsDBError):
+    """The database or API could not be reached, or answered outside the contract."""
+
+
+# SQLSTATE (or PostgREST code) to class; the first two characters pick the class otherwise.
+_EXACT: dict[str, type[AgentsDBError]] = {
+    "P0002": NotFound,
+    "PGRST116": NotFound,  # .single() found no row
+    "PGRST202": NotFound,  # no such function
+    "PGRST205": NotFound,  # no such table
+    "42P01": NotFound,  # undefined table
+    "42883": NotFound,  # undefined function
+    "42501": PermissionDenied,
+    "PGRST301": PermissionDenied,  # JWT invalid
+    "PGRST302": PermissionDenied,  # anonymous access disabled
+    "23505": Conflict,
+    "23P01": Conflict,  # exclusion constraint
+    "AB001": BudgetExceeded,
+}
+_CLASS: dict[str, type[AgentsDBError]] = {
+    "22": InvalidInput,  # data exceptions
+    "23": InvalidInput,  # integrity constraints
+    "28": PermissionDenied,  # invalid authorization
+    "08": TransportError,  # connection exceptions
+}
+
+
+def error_for(
+    code: str | None, message: str, hint: str | None = None, detail: str | None = None
+) -> AgentsDBError:
+    cls = _EXACT.get(code or "") or _CLASS.get((code or "")[:2], AgentsDBError)
+    return cls(code, message, hint, detail)

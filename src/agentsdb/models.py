@@ -1,0 +1,159 @@
+"""Typed rows. Money is Decimal, times are aware datetimes, ids are UUIDs, whichever
+transport fetched them (PostgREST's JSON strings and psycopg's native values alike)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar, TypeVar
+from uuid import UUID
+
+T = TypeVar("T", bound="Row")
+
+
+def _convert(kind: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(kind) if a is not type(None)]
+        return _convert(inner[0], value)
+    if kind is Decimal:
+        return value if isinstance(value, Decimal) else Decimal(str(value))
+    if kind is UUID:
+        return value if isinstance(value, UUID) else UUID(str(value))
+    if kind is datetime:
+        return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    if kind is date:
+        return value if isinstance(value, date) else date.fromisoformat(value)
+    if kind is float:
+        return float(value)
+    if kind is int:
+        return int(value)
+    if origin is list:
+        (item,) = typing.get_args(kind)
+        return [_convert(item, v) for v in value]
+    if origin is dict or kind is dict:
+        return json.loads(value) if isinstance(value, str) else dict(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Row:
+    """Base of the typed rows; `columns()` is the select list, money cast to text."""
+
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def _hints(cls) -> dict[str, Any]:
+        return typing.get_type_hints(cls)
+
+    @classmethod
+    def columns(cls) -> list[str]:
+        hints = cls._hints()
+        return [
+            f"{f.name}::text" if _is_decimal(hints[f.name]) else f.name
+            for f in dataclasses.fields(cls)
+        ]
+
+    @classmethod
+    def from_row(cls: type[T], row: dict[str, Any]) -> T:
+        hints = cls._hints()
+        return cls(
+            **{f.name: _convert(hints[f.name], row.get(f.name)) for f in dataclasses.fields(cls)}
+        )
+
+
+def _is_decimal(kind: Any) -> bool:
+    return kind is Decimal or Decimal in typing.get_args(kind)
+
+
+@dataclass(frozen=True)
+class Vendor(Row):
+    id: str
+    name: str
+    description: str | None
+    auth_type: str
+    base_url: str | None
+    is_active: bool
+
+
+@dataclass(frozen=True)
+class VendorService(Row):
+    id: str
+    vendor_id: str
+    service_name: str
+    display_name: str
+    description: str | None
+    is_active: bool
+
+
+@dataclass(frozen=True)
+class Feature(Row):
+    id: str
+    name: str
+    description: str | None
+    category: str
+    icon: str | None
+    sort_order: int
+
+
+@dataclass(frozen=True)
+class InteractionType(Row):
+    id: str
+    name: str
+    description: str | None
+    category: str
+    icon: str | None
+    color: str | None
+    sort_order: int
+
+
+@dataclass(frozen=True)
+class Agent(Row):
+    id: UUID
+    name: str
+    description: str | None
+    vendor_id: str
+    service_id: str | None
+    model_name: str | None
+    system_prompt: str | None
+    configuration: dict
+    capabilities: dict
+    notes: str | None
+    tags: list[str]
+    activity_score: float
+    last_used_at: datetime | None
+    usage_count: int
+    is_active: bool
+    is_favorite: bool
+    is_public: bool
+    user_id: UUID
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class FeatureMapping(Row):
+    id: UUID
+    agent_id: UUID
+    feature_id: str
+    is_primary: bool
+    user_id: UUID
+
+
+@dataclass(frozen=True)
+class AgentConfig(Row):
+    id: UUID
+    agent_id: UUID
+    config_key: str
+    config_value: Any
+    config_type: str
+    description: str | None
+    is_encrypted: bool
+    user_id: UUID

@@ -1,0 +1,182 @@
+"""The client's contract: every method, through the postgres transport against the real
+database, and through the supabase transport when a Supabase project is configured."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import UTC
+from decimal import Decimal
+
+import psycopg
+import pytest
+
+from agentsdb.client import Client
+from agentsdb.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from agentsdb.models import Agent
+
+SUPABASE_ENV = ("SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_SERVICE_ROLE_KEY")
+
+
+@dataclass
+class World:
+    """Clients for two users, anon and the service role, through one transport."""
+
+    alice: Client
+    bob: Client
+    anon: Client
+    service: Client
+    alice_id: str
+    bob_id: str
+
+
+def _postgres_world(dsn: str) -> World:
+    ids = []
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for name in ("alice", "bob"):
+            uid = str(uuid.uuid4())
+            conn.execute(
+                "insert into auth.users (id, email, aud, role) values (%s, %s, 'authenticated',"
+                " 'authenticated')",
+                (uid, f"{name}-{uid[:8]}@example.test"),
+            )
+            ids.append(uid)
+    return World(
+        alice=Client.postgres(dsn, user_id=ids[0]),
+        bob=Client.postgres(dsn, user_id=ids[1]),
+        anon=Client.postgres(dsn),
+        service=Client.postgres(dsn, service_role=True),
+        alice_id=ids[0],
+        bob_id=ids[1],
+    )
+
+
+def _supabase_world() -> World:
+    from supabase import create_client
+
+    url, anon_key, service_key = (os.environ[k] for k in SUPABASE_ENV)
+    admin = create_client(url, service_key)
+    tokens, ids = [], []
+    for name in ("alice", "bob"):
+        email, password = f"{name}-{uuid.uuid4().hex[:8]}@example.test", uuid.uuid4().hex
+        user = admin.auth.admin.create_user(
+            {"email": email, "password": password, "email_confirm": True}
+        ).user
+        session = (
+            create_client(url, anon_key)
+            .auth.sign_in_with_password({"email": email, "password": password})
+            .session
+        )
+        tokens.append(session.access_token)
+        ids.append(user.id)
+    return World(
+        alice=Client.supabase(url, anon_key, access_token=tokens[0]),
+        bob=Client.supabase(url, anon_key, access_token=tokens[1]),
+        anon=Client.supabase(url, anon_key),
+        service=Client.supabase(url, service_key),
+        alice_id=ids[0],
+        bob_id=ids[1],
+    )
+
+
+@pytest.fixture(params=["postgres", "supabase"])
+def world(request, database) -> World:
+    if request.param == "supabase":
+        missing = [k for k in SUPABASE_ENV if not os.environ.get(k)]
+        if missing:
+            pytest.skip(f"supabase transport: set {', '.join(missing)} to run it")
+        return _supabase_world()
+    return _postgres_world(database)
+
+
+def test_catalog_is_public(world):
+    vendors = world.anon.list_vendors()
+    assert {"openai", "anthropic"} <= {v.id for v in vendors}
+    services = world.anon.list_vendor_services("anthropic")
+    assert services and all(s.vendor_id == "anthropic" for s in services)
+    features = world.alice.list_features()
+    assert [f.sort_order for f in features] == sorted(f.sort_order for f in features)
+    assert "conversation" in {t.id for t in world.alice.list_interaction_types()}
+
+
+def test_agents_lifecycle_and_isolation(world):
+    agent = world.alice.create_agent(
+        "Reviewer",
+        "anthropic",
+        service_id="anthropic_claude3_sonnet",
+        model_name="claude-3-sonnet",
+        tags=["code"],
+        configuration={"temperature": 0.2},
+        features=["analysis"],
+        primary_feature="coding",
+    )
+    assert isinstance(agent, Agent) and str(agent.user_id) == world.alice_id
+    assert agent.created_at.tzinfo is not None
+    mappings = world.alice.list_agent_features(agent.id)
+    assert [(m.feature_id, m.is_primary) for m in mappings] == [
+        ("coding", True),
+        ("analysis", False),
+    ]
+    assert world.alice.get_agent(agent.id).configuration == {"temperature": 0.2}
+
+    with pytest.raises(NotFound):
+        world.bob.get_agent(agent.id)
+    with pytest.raises(NotFound):
+        world.bob.update_agent(agent.id, name="Stolen")
+    assert world.alice.get_agent(agent.id).name == "Reviewer"
+
+    shared = world.alice.share_agent(agent.id)
+    assert shared.is_public
+    assert world.bob.get_agent(agent.id).id == agent.id
+    assert agent.id in {a.id for a in world.bob.list_agents(include_public=True)}
+    assert agent.id not in {a.id for a in world.bob.list_agents()}
+    with pytest.raises(PermissionDenied):
+        world.bob.add_agent_feature(agent.id, "writing")
+
+    config = world.alice.set_agent_config(agent.id, "max_tokens", 512, config_type="number")
+    again = world.alice.set_agent_config(agent.id, "max_tokens", 1024, config_type="number")
+    assert (config.id, again.config_value) == (again.id, 1024)
+    with pytest.raises(InvalidInput):
+        world.alice.set_agent_config(agent.id, "mode", 5, config_type="string")
+
+    world.alice.delete_agent(agent.id)
+    with pytest.raises(NotFound):
+        world.alice.get_agent(agent.id)
+
+
+def test_errors_carry_codes(world):
+    with pytest.raises(InvalidInput) as bad:
+        world.alice.create_agent("   ", "openai")
+    assert bad.value.code == "23514" and "ai_agents_name_not_blank" in bad.value.message
+    agent = world.alice.create_agent("Dup", "openai", features=["coding"])
+    with pytest.raises(Conflict):
+        world.alice.add_agent_feature(agent.id, "coding")
+    with pytest.raises(PermissionDenied):
+        world.anon.create_agent("Anon", "openai")
+    with pytest.raises(PermissionDenied):
+        world.anon.list_agents()
+
+
+def test_rows_convert_postgrest_json_and_psycopg_values_alike():
+    """PostgREST sends strings and numbers; psycopg sends native values: same model either way."""
+    from datetime import datetime
+
+    from agentsdb.models import Row
+
+    @dataclass(frozen=True)
+    class Probe(Row):
+        id: uuid.UUID
+        cost: Decimal
+        at: datetime
+        maybe: Decimal | None
+
+    assert Probe.columns() == ["id", "cost::text", "at", "maybe::text"]
+    uid = uuid.uuid4()
+    at = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    from_json = Probe.from_row(
+        {"id": str(uid), "cost": "0.00000001", "at": "2026-11-23T12:00:00+00:00", "maybe": None}
+    )
+    native = Probe.from_row({"id": uid, "cost": Decimal("0.00000001"), "at": at, "maybe": None})
+    assert from_json == native
+    assert from_json.cost + Decimal("0.1") == Decimal("0.10000001")
