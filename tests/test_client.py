@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import psycopg
@@ -14,7 +14,7 @@ import pytest
 
 from agentsdb.client import Client
 from agentsdb.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from agentsdb.models import Agent
+from agentsdb.models import Agent, Row
 
 SUPABASE_ENV = ("SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_SERVICE_ROLE_KEY")
 
@@ -162,7 +162,6 @@ def test_rows_convert_postgrest_json_and_psycopg_values_alike():
     """PostgREST sends strings and numbers; psycopg sends native values: same model either way."""
     from datetime import datetime
 
-    from agentsdb.models import Row
 
     @dataclass(frozen=True)
     class Probe(Row):
