@@ -162,7 +162,6 @@ def test_rows_convert_postgrest_json_and_psycopg_values_alike():
     """PostgREST sends strings and numbers; psycopg sends native values: same model either way."""
     from datetime import datetime
 
-
     @dataclass(frozen=True)
     class Probe(Row):
         id: uuid.UUID
