@@ -23,7 +23,7 @@ from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from .errors import AgentsDBError, TransportError, error_for
+from .errors import AgentsDBError, NotFound, TransportError, error_for
 from .request import claims_for, request
 
 OPERATORS = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
@@ -80,6 +80,8 @@ class Transport(Protocol):
     ) -> list[dict[str, Any]]: ...
 
     def delete(self, table: str, filters: Sequence[Filter]) -> int: ...
+
+    def upsert(self, table: str, rows: Sequence[Mapping[str, Any]], on_conflict: str) -> int: ...
 
     def rpc(
         self, function: str, args: Mapping[str, Any], columns: Sequence[str] | None = None
@@ -153,6 +155,7 @@ class PostgresTransport:
         self.claims = claims_for(role, user_id, **(extra_claims or {}))
         self._owned = isinstance(conninfo, str)
         self._conninfo = conninfo
+        self._signatures: dict[str, tuple[dict[str, str], bool]] = {}
 
     def __repr__(self) -> str:
         return f"PostgresTransport(role={self.claims['role']!r}, sub={self.claims.get('sub')!r})"
@@ -229,16 +232,67 @@ class PostgresTransport:
         )
         return len(self._run(query, params))
 
+    def upsert(self, table, rows, on_conflict):
+        if not rows:
+            return 0
+        columns = list(dict.fromkeys(k for row in rows for k in row))
+        idents = sql.SQL(", ").join(map(sql.Identifier, columns))
+        query = sql.SQL(
+            "insert into {table} ({cols}) select {cols} from"
+            " jsonb_populate_recordset(null::{table}, %s) on conflict ({key}) do update set {set}"
+            " returning 1"
+        ).format(
+            table=sql.Identifier("public", table),
+            cols=idents,
+            key=sql.Identifier(on_conflict),
+            set=sql.SQL(", ").join(
+                sql.SQL("{c} = excluded.{c}").format(c=sql.Identifier(c))
+                for c in columns
+                if c != on_conflict
+            ),
+        )
+        return len(self._run(query, [Jsonb([dict(r) for r in rows])]))
+
+    def _signature(self, function: str) -> tuple[dict[str, str], bool]:
+        """Argument types by name, and whether the function returns rows, read from the
+        catalog as PostgREST does; one lookup per function."""
+        if function not in self._signatures:
+            rows = self._run(
+                sql.SQL(
+                    "select coalesce(p.proargnames, '{}') as names,"
+                    " p.proargtypes::regtype[]::text[] as types,"
+                    " p.proretset or t.typtype in ('c', 'p') as returns_rows"
+                    " from pg_proc as p join pg_type as t on t.oid = p.prorettype"
+                    " where p.pronamespace = 'public'::regnamespace and p.proname = %s"
+                ),
+                [function],
+                read_only=True,
+            )
+            if len(rows) != 1:
+                raise NotFound("PGRST202", f"no single function public.{function} found")
+            row = rows[0]
+            types = dict(zip(row["names"], row["types"], strict=False))
+            self._signatures[function] = (types, row["returns_rows"])
+        return self._signatures[function]
+
     def rpc(self, function, args, columns=None):
+        types, returns_rows = self._signature(function)
+        unknown = sorted(set(args) - set(types))
+        if unknown:
+            raise NotFound(
+                "PGRST202", f"public.{function} has no argument named {', '.join(unknown)}"
+            )
         call = sql.SQL("{}({})").format(
             sql.Identifier("public", function),
-            sql.SQL(", ").join(sql.SQL("{} => %s").format(sql.Identifier(k)) for k in args),
+            sql.SQL(", ").join(
+                sql.SQL("{} => %s::{}").format(sql.Identifier(k), sql.SQL(types[k])) for k in args
+            ),
         )
         params = [_param(v) for v in args.values()]
-        if columns is None:  # a function returning one value
+        if not returns_rows:  # one value, as PostgREST returns it
             return self._run(sql.SQL("select {} as value").format(call), params)[0]["value"]
-        query = sql.SQL("select {} from {} as r").format(_columns(columns), call)
-        return self._run(query, params)
+        select = _columns(columns) if columns else sql.SQL("*")
+        return self._run(sql.SQL("select {} from {} as r").format(select, call), params)
 
 
 # -- supabase-py ----------------------------------------------------------------------------
@@ -331,6 +385,14 @@ class SupabaseTransport:
 
     def delete(self, table, filters):
         builder = self._filtered(self._rest.from_(table).delete(), filters)
+        return len(self._execute(builder) or [])
+
+    def upsert(self, table, rows, on_conflict):
+        if not rows:
+            return 0
+        builder = self._rest.from_(table).upsert(
+            _json_safe([dict(r) for r in rows]), on_conflict=on_conflict, default_to_null=False
+        )
         return len(self._execute(builder) or [])
 
     def rpc(self, function, args, columns=None):

@@ -1,0 +1,78 @@
+"""The reference catalog (catalog.toml): rendered into supabase/seed.sql, and synced into a
+running database through the API (admin RPCs for vendors and services, upserts for the
+rest), so the seed and the sync can never disagree."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from importlib import resources
+from typing import Any
+
+# In dependency order: services need their vendor.
+TABLES = ("vendors", "vendor_services", "agent_features", "interaction_types")
+HEADER = """\
+-- Reference data: the vendor catalog, features and interaction types.
+-- GENERATED from src/agentsdb/catalog.toml by `agentsdb catalog render --write`: edit that
+-- file, not this one. Idempotent upserts that never touch is_active, so `agentsdb seed` and
+-- `supabase db reset` can run it any number of times and keep an admin's deactivations.
+"""
+
+
+def load() -> dict[str, list[dict[str, Any]]]:
+    text = resources.files("agentsdb").joinpath("catalog.toml").read_text()
+    data = tomllib.loads(text)
+    unknown = set(data) - set(TABLES)
+    if unknown:
+        raise ValueError(f"catalog.toml: unknown sections {sorted(unknown)}")
+    return {table: data.get(table, []) for table in TABLES}
+
+
+def _literal(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def render(catalog: dict[str, list[dict[str, Any]]] | None = None) -> str:
+    """supabase/seed.sql, deterministically."""
+    catalog = catalog or load()
+    parts = [HEADER]
+    for table in TABLES:
+        rows = catalog[table]
+        if not rows:
+            continue
+        columns = list(dict.fromkeys(key for row in rows for key in row))
+        values = ",\n".join(
+            "(" + ", ".join(_literal(row[c]) if c in row else "default" for c in columns) + ")"
+            for row in rows
+        )
+        updates = ",\n  ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+        parts.append(
+            f"\ninsert into public.{table} ({', '.join(columns)}) values\n{values}\n"
+            f"on conflict (id) do update set\n  {updates};\n"
+        )
+    return "".join(parts)
+
+
+def sync(client, progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+    """Upsert the whole catalog through the API as the service role; returns counts."""
+    catalog = load()
+    counts = {}
+    for row in catalog["vendors"]:
+        client.transport.rpc("add_vendor", row, columns=["id"])
+    counts["vendors"] = len(catalog["vendors"])
+    for row in catalog["vendor_services"]:
+        client.transport.rpc("add_vendor_service", row, columns=["id"])
+    counts["vendor_services"] = len(catalog["vendor_services"])
+    for table in ("agent_features", "interaction_types"):
+        client.transport.upsert(table, catalog[table], on_conflict="id")
+        counts[table] = len(catalog[table])
+    if progress:
+        for table, count in counts.items():
+            progress(table, count)
+    return counts
