@@ -1,2 +1,1 @@
-revoke usage on schema private from anon, authenticated, service_role;
 drop function private.is_valid_tag_array(text []);

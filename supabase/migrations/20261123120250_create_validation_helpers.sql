@@ -19,8 +19,6 @@ $$;
 comment on function private.is_valid_tag_array(text []) is
 'True when a tag array is sane: at most 50 tags, none null, blank or longer than 64 characters.';
 revoke execute on function private.is_valid_tag_array(text []) from public;
--- Check constraints run with the privileges of the writing role, so the API roles need to
--- reach this function. The private schema stays unexposed (not in the API's schemas) and
--- holds nothing they can read or create.
-grant usage on schema private to anon, authenticated, service_role;
-grant execute on function private.is_valid_tag_array(text []) to anon, authenticated, service_role;
+-- Check constraints run their functions with the writer's privileges, so every role that
+-- writes a tagged table must be able to execute this predicate (it reveals nothing).
+grant execute on function private.is_valid_tag_array(text []) to authenticated, service_role;

@@ -1,0 +1,1 @@
+drop function public.get_agent_with_features(uuid);
