@@ -81,13 +81,13 @@ def _supabase_world() -> World:
 
 
 @pytest.fixture(params=["postgres", "supabase"])
-def world(request, database) -> World:
+def world(request, fresh_db) -> World:
     if request.param == "supabase":
         missing = [k for k in SUPABASE_ENV if not os.environ.get(k)]
         if missing:
             pytest.skip(f"supabase transport: set {', '.join(missing)} to run it")
         return _supabase_world()
-    return _postgres_world(database)
+    return _postgres_world(fresh_db)
 
 
 def test_catalog_is_public(world):
