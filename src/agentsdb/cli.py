@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -12,7 +13,10 @@ from contextlib import contextmanager
 
 import psycopg
 
+from . import catalog
+from .client import Client
 from .config import ConfigError, Settings
+from .errors import AgentsDBError
 from .local import LocalCluster, LocalError
 from .migrations import MigrationError, Migrator, apply_platform
 
@@ -191,6 +195,95 @@ def cmd_psql(target: Target, args, out) -> None:
     os.execv(psql, [psql, target.url, *args.psql_args])  # noqa: S606 (psql replaces us)
 
 
+# -- app commands: act through the client, as an app or a backend service would ---------------
+
+
+def client_for(target: Target, args) -> Client:
+    """SUPABASE_URL (+ keys) when set, else the target database over psycopg; as the user
+    given with --user, or the service role with --service-role, else anon."""
+    user = getattr(args, "user", None)
+    service = getattr(args, "service_role", False)
+    url = os.environ.get("SUPABASE_URL")
+    if url:
+        name = "SUPABASE_SERVICE_ROLE_KEY" if service else "SUPABASE_ANON_KEY"
+        key = os.environ.get(name)
+        if not key:
+            raise CliError(f"SUPABASE_URL is set but {name} is not")
+        token = os.environ.get("SUPABASE_ACCESS_TOKEN") if user else None
+        if user and not token:
+            raise CliError("with SUPABASE_URL, acting as a user needs SUPABASE_ACCESS_TOKEN")
+        return Client.supabase(url, key, access_token=token)
+    target.ensure_running()
+    return Client.postgres(target.url, user_id=user, service_role=service)
+
+
+def parse_value(text: str):
+    """key=value arguments: JSON when it parses (numbers, booleans, null, objects), else text."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def print_rows(rows, out, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(rows, indent=2, default=str), file=out)
+        return
+    if not isinstance(rows, list):
+        print(rows, file=out)
+        return
+    if not rows:
+        print("(no rows)", file=out)
+        return
+    columns = list(rows[0])
+    cells = [[("" if r.get(c) is None else str(r.get(c))) for c in columns] for r in rows]
+    widths = [min(40, max(len(c), *(len(row[i]) for row in cells))) for i, c in enumerate(columns)]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)), file=out)
+    for row in cells:
+        print("  ".join(v[:w].ljust(w) for v, w in zip(row, widths, strict=True)), file=out)
+
+
+def cmd_rpc(target: Target, args, out) -> None:
+    params = {}
+    for pair in args.params:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise CliError(f"arguments are key=value, got {pair!r}")
+        params[key] = parse_value(value)
+    client = client_for(target, args)
+    try:
+        result = client.transport.rpc(args.name, params)
+    except AgentsDBError as exc:
+        raise CliError(f"{args.name}: {exc}") from exc
+    print_rows(result, out, args.json)
+
+
+def cmd_catalog(target: Target, args, out) -> None:
+    seed = target.settings.seed_file
+    if args.action == "render":
+        text = catalog.render()
+        if args.write:
+            seed.write_text(text)
+            print(f"wrote {seed}", file=out)
+        elif args.check:
+            if not seed.exists() or seed.read_text() != text:
+                raise CliError(
+                    f"{seed} differs from catalog.toml: run `agentsdb catalog render --write`"
+                )
+            print(f"{seed} matches catalog.toml", file=out)
+        else:
+            print(text, file=out, end="")
+        return
+    args.service_role = True
+    client = client_for(target, args)
+    try:
+        counts = catalog.sync(client)
+    except AgentsDBError as exc:
+        raise CliError(f"catalog sync: {exc}") from exc
+    for table, count in counts.items():
+        print(f"  {table}: {count} upserted", file=out)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="agentsdb",
@@ -223,6 +316,37 @@ def build_parser() -> argparse.ArgumentParser:
     psql = sub.add_parser("psql", help="open psql on the database (extra arguments go to psql)")
     psql.add_argument("psql_args", nargs=argparse.REMAINDER, metavar="ARGS")
     psql.set_defaults(func=cmd_psql)
+
+    rpc = sub.add_parser(
+        "rpc", help="call an RPC (a function the API exposes) and print the result"
+    )
+    rpc.add_argument("name", help="function name in the public schema")
+    rpc.add_argument(
+        "params",
+        nargs="*",
+        metavar="KEY=VALUE",
+        help="named arguments; values are JSON when they parse, else text",
+    )
+    who = rpc.add_mutually_exclusive_group()
+    who.add_argument("--user", metavar="UUID", help="act as this signed-in user")
+    who.add_argument("--service-role", action="store_true", help="act as service_role")
+    rpc.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    rpc.set_defaults(func=cmd_rpc)
+
+    cat = sub.add_parser(
+        "catalog",
+        help="the vendor catalog: render seed.sql from catalog.toml, "
+        "or sync it into the database through the admin RPCs",
+    )
+    cat.add_argument("action", choices=["render", "sync"])
+    mode = cat.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="render: write supabase/seed.sql")
+    mode.add_argument(
+        "--check",
+        action="store_true",
+        help="render: fail if supabase/seed.sql differs from catalog.toml",
+    )
+    cat.set_defaults(func=cmd_catalog)
     return parser
 
 
