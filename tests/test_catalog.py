@@ -1,0 +1,67 @@
+"""One source for the catalog: seed.sql is rendered from catalog.toml, and `catalog sync`
+through the admin RPCs builds exactly the rows the seed builds."""
+
+from __future__ import annotations
+
+import psycopg
+
+from agentsdb import catalog
+from agentsdb.client import Client
+from agentsdb.migrations import Migrator, apply_platform
+from conftest import ROOT, create_database
+
+TABLE_COLUMNS = {
+    "vendors": "id, name, description, auth_type, base_url, is_active",
+    "vendor_services": "id, vendor_id, service_name, display_name, description, is_active",
+    "agent_features": "id, name, description, category, icon, sort_order, is_active",
+    "interaction_types": "id, name, description, category, icon, color, sort_order, is_active",
+}
+
+
+def snapshot(dsn: str) -> dict[str, list[tuple]]:
+    with psycopg.connect(dsn) as conn:
+        return {
+            table: conn.execute(f"select {cols} from public.{table} order by id").fetchall()
+            for table, cols in TABLE_COLUMNS.items()
+        }
+
+
+def test_seed_sql_is_the_rendered_catalog():
+    assert (ROOT / "supabase" / "seed.sql").read_text() == catalog.render()
+
+
+def test_catalog_entries_are_complete():
+    data = catalog.load()
+    assert len(data["vendors"]) == 11
+    vendor_ids = {v["id"] for v in data["vendors"]}
+    assert {s["vendor_id"] for s in data["vendor_services"]} == vendor_ids, (
+        "every vendor has at least one service and every service a known vendor"
+    )
+    assert {f["id"] for f in data["agent_features"]} == {
+        "brainstorming",
+        "daily_qa",
+        "coding",
+        "mcp",
+        "news_search",
+        "tts_stt",
+        "image_generation",
+        "analysis",
+        "writing",
+        "research",
+        "translation",
+    }
+
+
+def test_sync_builds_what_the_seed_builds_and_is_idempotent(cluster, template):
+    create_database(cluster, "catalog_sync")
+    with psycopg.connect(cluster.admin_dsn("catalog_sync"), autocommit=True) as conn:
+        apply_platform(conn, ROOT / "sql" / "platform")
+    with psycopg.connect(cluster.app_dsn("catalog_sync"), autocommit=True) as conn:
+        Migrator(conn, ROOT / "supabase" / "migrations", ROOT / "sql" / "rollbacks").migrate()
+    service = Client.postgres(cluster.app_dsn("catalog_sync"), service_role=True)
+    counts = catalog.sync(service)
+    assert counts["vendors"] == 11
+    synced = snapshot(cluster.app_dsn("catalog_sync"))
+    assert synced == snapshot(cluster.app_dsn(template))
+    catalog.sync(service)
+    assert snapshot(cluster.app_dsn("catalog_sync")) == synced
