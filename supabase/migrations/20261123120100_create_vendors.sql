@@ -10,7 +10,7 @@ create table public.vendors (
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   constraint vendors_id_format check (id ~ '^[a-z][a-z0-9_]{1,62}$'),
-  constraint vendors_name_not_blank check (btrim(name) <> '' and length(name) <= 200),
+  constraint vendors_name_not_blank check (name ~ '\S' and length(name) <= 200),
   constraint vendors_description_length check (length(description) <= 4000),
   constraint vendors_auth_type_valid check (auth_type in ('api_key', 'oauth', 'bearer_token')),
   constraint vendors_base_url_http check (base_url ~ '^https?://[^\s]+$' and length(base_url) <= 2000)

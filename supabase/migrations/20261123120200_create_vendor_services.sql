@@ -13,7 +13,7 @@ create table public.vendor_services (
   constraint vendor_services_id_prefixed_by_vendor check (starts_with(id, vendor_id || '_')),
   constraint vendor_services_service_name_format check (service_name ~ '^[^\s]{1,200}$'),
   constraint vendor_services_display_name_not_blank check (
-    btrim(display_name) <> '' and length(display_name) <= 200
+    display_name ~ '\S' and length(display_name) <= 200
   ),
   constraint vendor_services_description_length check (length(description) <= 4000),
   constraint vendor_services_vendor_id_service_name_key unique (vendor_id, service_name),

@@ -12,7 +12,7 @@ as $$
     and array_position(tags, null) is null
     and not exists (
       select from unnest(tags) as t (tag)
-      where btrim(t.tag) = '' or length(t.tag) > 64
+      where t.tag !~ '\S' or length(t.tag) > 64
     )
   )
 $$;

@@ -11,10 +11,10 @@ create table public.agent_features (
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   constraint agent_features_id_format check (id ~ '^[a-z][a-z0-9_]{1,62}$'),
-  constraint agent_features_name_not_blank check (btrim(name) <> '' and length(name) <= 200),
+  constraint agent_features_name_not_blank check (name ~ '\S' and length(name) <= 200),
   constraint agent_features_description_length check (length(description) <= 4000),
   constraint agent_features_category_format check (category ~ '^[a-z][a-z0-9_]{0,62}$'),
-  constraint agent_features_icon_length check (btrim(icon) <> '' and length(icon) <= 100)
+  constraint agent_features_icon_length check (icon ~ '\S' and length(icon) <= 100)
 );
 
 comment on table public.agent_features is

@@ -12,10 +12,10 @@ create table public.interaction_types (
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   constraint interaction_types_id_format check (id ~ '^[a-z][a-z0-9_]{1,62}$'),
-  constraint interaction_types_name_not_blank check (btrim(name) <> '' and length(name) <= 200),
+  constraint interaction_types_name_not_blank check (name ~ '\S' and length(name) <= 200),
   constraint interaction_types_description_length check (length(description) <= 4000),
   constraint interaction_types_category_format check (category ~ '^[a-z][a-z0-9_]{0,62}$'),
-  constraint interaction_types_icon_length check (btrim(icon) <> '' and length(icon) <= 100),
+  constraint interaction_types_icon_length check (icon ~ '\S' and length(icon) <= 100),
   constraint interaction_types_color_hex check (color ~ '^#[0-9a-f]{6}$')
 );
 

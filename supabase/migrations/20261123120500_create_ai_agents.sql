@@ -25,7 +25,7 @@ create table public.ai_agents (
   references public.vendor_services (id, vendor_id) on update cascade on delete restrict,
   -- Target of the (agent_id, user_id) foreign keys: child rows belong to the agent's owner.
   constraint ai_agents_id_user_id_key unique (id, user_id),
-  constraint ai_agents_name_not_blank check (btrim(name) <> '' and length(name) <= 200),
+  constraint ai_agents_name_not_blank check (name ~ '\S' and length(name) <= 200),
   constraint ai_agents_description_length check (length(description) <= 4000),
   constraint ai_agents_model_name_format check (model_name ~ '^[^\s]{1,200}$'),
   constraint ai_agents_system_prompt_length check (length(system_prompt) <= 100000),

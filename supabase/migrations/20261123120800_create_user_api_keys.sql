@@ -24,7 +24,7 @@ create table public.user_api_keys (
     char_length(key_preview) = 4 and key_preview !~ '\s'
   ),
   constraint user_api_keys_display_name_not_blank check (
-    btrim(display_name) <> '' and length(display_name) <= 200
+    display_name ~ '\S' and length(display_name) <= 200
   )
 );
 

@@ -1,6 +1,6 @@
 begin;
 \ir ../helpers.psql
-select plan(37);
+select plan(39);
 
 select tests.create_user('alice');
 select tests.authenticate_as('alice');
@@ -9,6 +9,14 @@ select tests.authenticate_as('alice');
 select throws_ok(
   $$insert into public.ai_agents (name, vendor_id) values ('   ', 'openai')$$,
   '23514', null, 'a blank name is refused'
+);
+select throws_ok(
+  $$insert into public.ai_agents (name, vendor_id) values (e'\t\n ', 'openai')$$,
+  '23514', null, 'a name of tabs and newlines is blank and refused'
+);
+select throws_ok(
+  $$insert into public.ai_agents (name, vendor_id, tags) values ('Tabbed', 'openai', array[e'\t'])$$,
+  '23514', null, 'a tag of whitespace is refused'
 );
 select throws_ok(
   $$insert into public.ai_agents (name, vendor_id) values ('', 'openai')$$,

@@ -1,6 +1,6 @@
 begin;
 \ir ../helpers.psql
-select plan(20);
+select plan(21);
 
 select has_table('public', 'vendors', 'vendors exists');
 select columns_are('public', 'vendors', array[
@@ -36,6 +36,10 @@ select throws_ok(
 select throws_ok(
   $$insert into public.vendors (id, name) values ('test_blank', '   ')$$,
   '23514', null, 'a blank name is refused'
+);
+select throws_ok(
+  $$insert into public.vendors (id, name) values ('test_ws', e'\t\r\n')$$,
+  '23514', null, 'a name of other whitespace is blank too'
 );
 select throws_ok(
   $$insert into public.vendors (id, name, base_url) values ('test_url', 'Url', 'ftp://x')$$,
