@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -210,3 +211,84 @@ def test_help_lists_every_command():
     assert proc.returncode == 0
     for command in ("up", "down", "status", "reset", "migrate", "rollback", "seed", "psql"):
         assert f"    {command}" in proc.stdout
+
+
+def _new_user(env) -> str:
+    proc = cli(
+        "psql",
+        "-tAc",
+        "insert into auth.users (id, email) values (gen_random_uuid(), "
+        "'cli-' || gen_random_uuid() || '@example.test') returning id",
+        env=env,
+    )
+    return proc.stdout.strip().splitlines()[0]
+
+
+def test_keys_add_reads_the_key_from_stdin_and_never_prints_it(local_env):
+    user = _new_user(local_env)
+    secret = "sk-cli-test-" + "x" * 20 + "wxyz"
+    proc = subprocess.run(
+        [AGENTSDB, "keys", "add", "openai", "--user", user, "--name", "cli key"],
+        input=secret + "\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, **local_env},
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "ending in wxyz" in proc.stdout
+    assert secret not in proc.stdout + proc.stderr
+    proc = cli(
+        "rpc",
+        "get_user_api_key",
+        f"user_id={user}",
+        "vendor_id=openai",
+        "service_id=null",
+        "--service-role",
+        env=local_env,
+    )
+    assert proc.returncode == 0 and proc.stdout.strip() == secret
+    proc = cli(
+        "rpc",
+        "get_user_api_key",
+        f"user_id={user}",
+        "vendor_id=openai",
+        "service_id=null",
+        "--user",
+        user,
+        env=local_env,
+    )
+    assert proc.returncode == 1 and "42501" in proc.stderr and secret not in proc.stderr
+
+
+def test_rpc_prints_a_table_or_json(local_env):
+    proc = cli(
+        "rpc",
+        "add_vendor",
+        "id=cli_probe",
+        "name=CLI Probe",
+        "--service-role",
+        "--json",
+        env=local_env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)[0]["id"] == "cli_probe"
+    proc = cli(
+        "rpc", "add_vendor", "id=cli_probe", "name=CLI Probe", "--service-role", env=local_env
+    )
+    assert proc.stdout.splitlines()[0].split()[:2] == ["id", "name"]
+    proc = cli("rpc", "add_vendor", "id=cli_probe2", "name=X", env=local_env)
+    assert proc.returncode == 1 and "42501" in proc.stderr
+    proc = cli("rpc", "no_such_function", env=local_env)
+    assert proc.returncode == 1 and "PGRST202" in proc.stderr
+    proc = cli("rpc", "add_vendor", "oops", env=local_env)
+    assert proc.returncode == 1 and "key=value" in proc.stderr
+
+
+def test_catalog_render_check_and_sync(local_env):
+    proc = cli("catalog", "render", "--check", env=local_env)
+    assert proc.returncode == 0 and "matches" in proc.stdout
+    proc = cli("catalog", "sync", env=local_env)
+    assert proc.returncode == 0, proc.stderr
+    assert "vendors: 11 upserted" in proc.stdout

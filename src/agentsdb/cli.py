@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import re
@@ -284,6 +285,24 @@ def cmd_catalog(target: Target, args, out) -> None:
         print(f"  {table}: {count} upserted", file=out)
 
 
+def cmd_keys_add(target: Target, args, out) -> None:
+    if sys.stdin.isatty():
+        key = getpass.getpass(f"API key for {args.vendor}: ")
+    else:
+        key = sys.stdin.readline().rstrip("\n")
+    if not key:
+        raise CliError("no API key given (type it at the prompt or pipe it on standard input)")
+    client = client_for(target, args)
+    try:
+        stored = client.store_api_key(
+            args.vendor, key, service_id=args.service, display_name=args.name
+        )
+    except AgentsDBError as exc:
+        raise CliError(f"keys add: {exc}") from exc
+    scope = f"{stored.vendor_id}/{stored.service_id}" if stored.service_id else stored.vendor_id
+    print(f"stored the key for {scope} (ending in {stored.key_preview}), id {stored.id}", file=out)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="agentsdb",
@@ -347,6 +366,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="render: fail if supabase/seed.sql differs from catalog.toml",
     )
     cat.set_defaults(func=cmd_catalog)
+
+    keys = sub.add_parser("keys", help="vendor API keys")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    add = keys_sub.add_parser(
+        "add",
+        help="store a vendor API key for a user; the key is read "
+        "without echo (or from standard input) and never printed",
+    )
+    add.add_argument("vendor", help="vendor id, e.g. openai")
+    add.add_argument("service", nargs="?", help="optional vendor service id, e.g. openai_gpt4o")
+    add.add_argument("--user", required=True, metavar="UUID", help="the user who owns the key")
+    add.add_argument("--name", help="a display name for the key")
+    add.set_defaults(func=cmd_keys_add)
     return parser
 
 

@@ -11,6 +11,7 @@ from .errors import NotFound, PermissionDenied
 from .models import (
     Agent,
     AgentConfig,
+    ApiKey,
     Feature,
     FeatureMapping,
     InteractionType,
@@ -267,6 +268,48 @@ class Client:
     def list_agent_configs(self, agent_id: UUID | str) -> list[AgentConfig]:
         return self._select(
             AgentConfig, "ai_agent_configs", [eq("agent_id", agent_id)], [Order("config_key")]
+        )
+
+    # -- vendor API keys --------------------------------------------------------------------
+    def store_api_key(
+        self,
+        vendor_id: str,
+        api_key: str,
+        *,
+        service_id: str | None = None,
+        display_name: str | None = None,
+    ) -> ApiKey:
+        """Encrypt and store the caller's key (replacing their active key for the same vendor
+        and service). The key is sent once and never comes back."""
+        rows = self.transport.rpc(
+            "store_user_api_key",
+            _only_set(
+                {
+                    "vendor_id": vendor_id,
+                    "api_key": api_key,
+                    "service_id": service_id,
+                    "display_name": display_name,
+                }
+            ),
+            ApiKey.columns(),
+        )
+        return ApiKey.from_row(rows[0])
+
+    def list_api_keys(self) -> list[ApiKey]:
+        return self._select(
+            ApiKey, "user_api_keys", order=[Order("vendor_id"), Order("created_at", desc=True)]
+        )
+
+    def deactivate_api_key(self, key_id: UUID | str) -> ApiKey:
+        return self._update(ApiKey, "user_api_keys", "key_id", key_id, {"is_active": False})
+
+    def get_api_key(
+        self, user_id: UUID | str, vendor_id: str, service_id: str | None = None
+    ) -> str:
+        """Service role only: the decrypted active key of a user (vendor-level fallback)."""
+        return self.transport.rpc(
+            "get_user_api_key",
+            {"user_id": str(user_id), "vendor_id": vendor_id, "service_id": service_id},
         )
 
     def _caller(self) -> str:

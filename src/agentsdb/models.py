@@ -157,3 +157,19 @@ class AgentConfig(Row):
     description: str | None
     is_encrypted: bool
     user_id: UUID
+
+
+@dataclass(frozen=True)
+class ApiKey(Row):
+    """A stored vendor key as clients see it: never the key, only its last 4 characters."""
+
+    id: UUID
+    user_id: UUID
+    vendor_id: str
+    service_id: str | None
+    encrypted_key: str  # the envelope label, e.g. pgp-aes256:kek-v1; not the ciphertext
+    key_preview: str
+    display_name: str | None
+    is_active: bool
+    last_used_at: datetime | None
+    created_at: datetime
