@@ -3,6 +3,8 @@
 -- Clients cannot write those columns, so the trigger functions are security definer; they
 -- live in private and pin search_path. Each statement locks the agents it touches, in id
 -- order, so concurrent writers serialize per agent and never deadlock within a statement.
+-- The lock is FOR NO KEY UPDATE (what the update takes anyway): it does not conflict with
+-- the FOR KEY SHARE locks that the foreign key checks of concurrent inserts hold.
 
 create function private.count_agent_usage()
 returns trigger
@@ -22,7 +24,7 @@ begin
   perform from public.ai_agents as a
   where a.id in (select c.agent_id from changed as c)
   order by a.id
-  for update of a;
+  for no key update of a;
 
   if tg_op = 'INSERT' then
     update public.ai_agents as a
@@ -73,7 +75,7 @@ begin
   perform from public.ai_agents as a
   where a.id in (old.agent_id, new.agent_id)
   order by a.id
-  for update of a;
+  for no key update of a;
 
   update public.ai_agents as a
   set
