@@ -34,7 +34,7 @@ create table public.ai_interactions (
   constraint ai_interactions_external_link_http check (
     external_link ~ '^https?://[^\s]+$' and length(external_link) <= 2000
   ),
-  constraint ai_interactions_external_id_length check (
+  constraint ai_interactions_external_id_not_blank check (
     btrim(external_id) <> '' and length(external_id) <= 500
   ),
   constraint ai_interactions_external_metadata_is_object check (
