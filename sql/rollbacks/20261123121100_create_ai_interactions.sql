@@ -1,0 +1,2 @@
+drop table public.ai_interactions;
+drop function private.derive_interaction_duration();

@@ -1,0 +1,6 @@
+drop trigger ai_interactions_recount_agent_usage_on_move on public.ai_interactions;
+drop trigger ai_interactions_count_agent_usage_truncate on public.ai_interactions;
+drop trigger ai_interactions_count_agent_usage_delete on public.ai_interactions;
+drop trigger ai_interactions_count_agent_usage_insert on public.ai_interactions;
+drop function private.recount_agent_usage_on_move();
+drop function private.count_agent_usage();

@@ -1,0 +1,1 @@
+drop table public.ai_usage_stats;

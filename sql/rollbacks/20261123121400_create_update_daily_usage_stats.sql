@@ -1,0 +1,1 @@
+drop function public.update_daily_usage_stats(date);

@@ -1,0 +1,1 @@
+drop function public.update_agent_activity_score(uuid);

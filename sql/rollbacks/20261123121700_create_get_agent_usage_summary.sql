@@ -1,0 +1,1 @@
+drop function public.get_agent_usage_summary(uuid, integer);

@@ -1,0 +1,60 @@
+-- update_agent_activity_score (seed 002, section 7): a recency-weighted activity score in
+-- [0, 1], stored on the agent. Clients cannot write ai_agents.activity_score, so the
+-- function is security definer and checks the caller itself: the agent's owner, or a
+-- server-side caller (service_role, the owner of the function, pg_cron).
+create function public.update_agent_activity_score(agent_id uuid)
+returns real
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  owner_id uuid;
+  score real;
+begin
+  if update_agent_activity_score.agent_id is null then
+    raise exception using
+      errcode = '22004',
+      message = 'agent_id: must not be null',
+      hint = 'Pass the id of one of your agents.';
+  end if;
+
+  select a.user_id into owner_id
+  from public.ai_agents as a
+  where a.id = update_agent_activity_score.agent_id;
+
+  -- Inside a definer function current_user is the owner; the `role` setting is the caller's.
+  if not found or (
+    owner_id is distinct from (select auth.uid())
+    and current_setting('role') in ('anon', 'authenticated')
+  ) then
+    raise exception using
+      errcode = 'P0002',
+      message = 'agent_id: no such agent among yours',
+      hint = 'Pass the id of an agent you own.';
+  end if;
+
+  -- Each interaction of the last 90 days weighs exp(-age / 14 days) (1 today, 0.5 after
+  -- about 10 days; future starts count as today); the score is 1 - exp(-sum / 5).
+  select (1 - exp(-coalesce(sum(exp(
+    -greatest(extract(epoch from now() - i.started_at), 0)::double precision / 1209600
+  )), 0) / 5))::real
+  into score
+  from public.ai_interactions as i
+  where
+    i.agent_id = update_agent_activity_score.agent_id
+    and i.user_id = owner_id
+    and i.started_at >= now() - interval '90 days';
+
+  update public.ai_agents as a
+  set activity_score = score
+  where a.id = update_agent_activity_score.agent_id;
+
+  return score;
+end;
+$$;
+comment on function public.update_agent_activity_score(uuid) is
+'Computes, stores on ai_agents.activity_score and returns the agent''s activity score: 1 - exp(-S / 5), S = sum over its interactions started in the last 90 days of exp(-age_in_days / 14). In [0, 1): 0 without recent use; one interaction today gives 0.18, five 0.63, twenty 0.98; every interaction raises it and it decays as they age. Every status counts. Callable by the agent''s owner (anyone else''s or an unknown agent: P0002) and by service_role.';
+revoke execute on function public.update_agent_activity_score(uuid) from public, anon, authenticated, service_role;
+grant execute on function public.update_agent_activity_score(uuid) to authenticated, service_role;
