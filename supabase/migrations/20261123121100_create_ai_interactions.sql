@@ -29,13 +29,13 @@ create table public.ai_interactions (
   updated_at timestamptz not null default now(),
   constraint ai_interactions_agent_owned_by_user foreign key (agent_id, user_id)
   references public.ai_agents (id, user_id) on update cascade on delete cascade,
-  constraint ai_interactions_title_not_blank check (btrim(title) <> '' and length(title) <= 500),
+  constraint ai_interactions_title_not_blank check (title ~ '\S' and length(title) <= 500),
   constraint ai_interactions_description_length check (length(description) <= 4000),
   constraint ai_interactions_external_link_http check (
     external_link ~ '^https?://[^\s]+$' and length(external_link) <= 2000
   ),
   constraint ai_interactions_external_id_not_blank check (
-    btrim(external_id) <> '' and length(external_id) <= 500
+    external_id ~ '\S' and length(external_id) <= 500
   ),
   constraint ai_interactions_external_metadata_is_object check (
     jsonb_typeof(external_metadata) = 'object' and octet_length(external_metadata::text) <= 65536
