@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import psycopg
@@ -156,6 +156,83 @@ def test_errors_carry_codes(world):
         world.anon.create_agent("Anon", "openai")
     with pytest.raises(PermissionDenied):
         world.anon.list_agents()
+
+
+def test_interactions_statistics_and_dashboards(world):
+    agent = world.alice.create_agent(
+        "Coder", "openai", service_id="openai_gpt4o", primary_feature="coding"
+    )
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1, hours=1)
+    day = start.date()
+    costs = [Decimal("0.00001234"), Decimal("0.04250000"), Decimal("1.10000001")]
+    recorded = [
+        world.alice.record_interaction(
+            agent.id,
+            f"Session {n}",
+            interaction_type_id="coding",
+            input_tokens=1500 + n,
+            output_tokens=800,
+            total_cost=cost,
+            started_at=start + timedelta(minutes=n),
+            ended_at=start + timedelta(minutes=n + 10),
+            tags=["review"],
+        )
+        for n, cost in enumerate(costs)
+    ]
+    assert recorded[0].total_cost == costs[0] and recorded[0].duration_minutes == 10
+    rated = world.alice.rate_interaction(recorded[0].id, satisfaction=5, usefulness=4)
+    assert (rated.satisfaction_rating, rated.usefulness_rating) == (5, 4)
+    with pytest.raises(InvalidInput):
+        world.alice.rate_interaction(recorded[1].id, satisfaction=6)
+    with pytest.raises(NotFound):
+        world.bob.rate_interaction(recorded[1].id, satisfaction=1)
+    with pytest.raises(PermissionDenied):
+        world.bob.record_interaction(agent.id, "Not mine")
+
+    assert world.alice.get_agent(agent.id).usage_count == 3
+    listed = world.alice.list_interactions(agent.id)
+    assert [i.id for i in listed] == [r.id for r in reversed(recorded)]
+    assert world.bob.list_interactions(agent.id) == []
+
+    (summary,) = [s for s in world.alice.agent_summary() if s.id == agent.id]
+    assert summary.total_cost == sum(costs) and summary.interaction_count == 3
+    assert summary.primary_feature == "coding"
+    assert world.bob.agent_summary() == []
+    recent = world.alice.recent_interactions(limit=2)
+    assert [r.title for r in recent] == ["Session 2", "Session 1"]
+
+    usage = world.alice.agent_usage_summary(agent.id, days=7)
+    assert usage.interaction_count == 3 and usage.total_cost == sum(costs)
+    with pytest.raises(InvalidInput):
+        world.alice.agent_usage_summary(agent.id, days=0)
+    with pytest.raises(NotFound):
+        world.bob.agent_usage_summary(agent.id)
+    score = world.alice.update_activity_score(agent.id)
+    assert 0 < score <= 1
+
+    with pytest.raises(PermissionDenied):
+        world.alice.refresh_usage_stats(day)
+    assert world.service.refresh_usage_stats(day) >= 1
+    (stats,) = world.alice.usage_stats(since=day)
+    assert stats.date == day and stats.total_cost == sum(costs)
+    assert stats.total_input_tokens == 4503 and stats.vendor_usage["openai"]["interactions"] == 3
+    assert world.bob.usage_stats() == []
+
+
+def test_vendor_keys_never_come_back(world):
+    secret = "sk-contract-" + uuid.uuid4().hex
+    stored = world.alice.store_api_key("openai", secret, display_name="main")
+    assert stored.key_preview == secret[-4:] and secret not in repr(stored)
+    assert [k.id for k in world.alice.list_api_keys()] == [stored.id]
+    assert world.bob.list_api_keys() == []
+    assert world.service.get_api_key(world.alice_id, "openai") == secret
+    with pytest.raises(PermissionDenied):
+        world.alice.get_api_key(world.alice_id, "openai")
+    with pytest.raises(InvalidInput):
+        world.alice.store_api_key("openai", "has spaces in it")
+    assert not world.alice.deactivate_api_key(stored.id).is_active
+    with pytest.raises(NotFound):
+        world.service.get_api_key(world.alice_id, "openai")
 
 
 def test_rows_convert_postgrest_json_and_psycopg_values_alike():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -11,11 +13,16 @@ from .errors import NotFound, PermissionDenied
 from .models import (
     Agent,
     AgentConfig,
+    AgentSummary,
+    AgentUsageSummary,
     ApiKey,
     Feature,
     FeatureMapping,
+    Interaction,
     InteractionType,
+    RecentInteraction,
     Row,
+    UsageStats,
     Vendor,
     VendorService,
 )
@@ -311,6 +318,131 @@ class Client:
             "get_user_api_key",
             {"user_id": str(user_id), "vendor_id": vendor_id, "service_id": service_id},
         )
+
+    # -- interactions -----------------------------------------------------------------------
+    def record_interaction(
+        self,
+        agent_id: UUID | str,
+        title: str,
+        *,
+        interaction_type_id: str | None = None,
+        input_tokens: int = 0,
+        output_tokens: int = 0,
+        total_cost: Decimal | None = None,
+        started_at: datetime | None = None,
+        ended_at: datetime | None = None,
+        duration_minutes: int | None = None,
+        status: str | None = None,
+        description: str | None = None,
+        content_preview: str | None = None,
+        full_content: str | None = None,
+        external_link: str | None = None,
+        external_id: str | None = None,
+        external_metadata: dict | None = None,
+        tags: Sequence[str] | None = None,
+        keywords: Sequence[str] | None = None,
+    ) -> Interaction:
+        """Record one interaction of one of the caller's agents; the agent's usage count and
+        last use follow, and duration is derived from the times when not given."""
+        return self._insert(
+            Interaction,
+            "ai_interactions",
+            {
+                "agent_id": agent_id,
+                "title": title,
+                "interaction_type_id": interaction_type_id,
+                "input_tokens": input_tokens,
+                "output_tokens": output_tokens,
+                "total_cost": total_cost,
+                "started_at": started_at,
+                "ended_at": ended_at,
+                "duration_minutes": duration_minutes,
+                "status": status,
+                "description": description,
+                "content_preview": content_preview,
+                "full_content": full_content,
+                "external_link": external_link,
+                "external_id": external_id,
+                "external_metadata": external_metadata,
+                "tags": list(tags) if tags is not None else None,
+                "keywords": list(keywords) if keywords is not None else None,
+            },
+        )
+
+    def rate_interaction(
+        self,
+        interaction_id: UUID | str,
+        *,
+        satisfaction: int | None = None,
+        usefulness: int | None = None,
+        feedback: str | None = None,
+    ) -> Interaction:
+        values = _only_set(
+            {
+                "satisfaction_rating": satisfaction,
+                "usefulness_rating": usefulness,
+                "feedback_notes": feedback,
+            }
+        )
+        if not values:
+            raise TypeError("rate_interaction() needs satisfaction, usefulness or feedback")
+        return self._update(
+            Interaction, "ai_interactions", "interaction_id", interaction_id, values
+        )
+
+    def list_interactions(self, agent_id: UUID | str, *, limit: int = 100) -> list[Interaction]:
+        return self._select(
+            Interaction,
+            "ai_interactions",
+            [eq("agent_id", agent_id)],
+            [Order("started_at", desc=True), Order("id", desc=True)],
+            limit,
+        )
+
+    # -- dashboards and statistics ----------------------------------------------------------
+    def agent_summary(
+        self, *, only_mine: bool = True, active: bool | None = None
+    ) -> list[AgentSummary]:
+        """The agent_summary view, most active first (seed 002, usage example 3)."""
+        filters = [eq("user_id", self._caller())] if only_mine else []
+        if active is not None:
+            filters.append(eq("is_active", active))
+        return self._select(
+            AgentSummary,
+            "agent_summary",
+            filters,
+            [Order("activity_score", desc=True), Order("name")],
+        )
+
+    def recent_interactions(self, *, limit: int = 20) -> list[RecentInteraction]:
+        return self._select(
+            RecentInteraction,
+            "recent_interactions",
+            order=[Order("started_at", desc=True), Order("id", desc=True)],
+            limit=limit,
+        )
+
+    def usage_stats(self, *, since: date | None = None) -> list[UsageStats]:
+        """The caller's daily statistics, newest first (seed 002, usage example 4)."""
+        filters = [eq("user_id", self._caller())]
+        if since is not None:
+            filters.append(Filter("date", "gte", since))
+        return self._select(UsageStats, "ai_usage_stats", filters, [Order("date", desc=True)])
+
+    def agent_usage_summary(self, agent_id: UUID | str, days: int = 30) -> AgentUsageSummary:
+        rows = self.transport.rpc(
+            "get_agent_usage_summary",
+            {"agent_id": str(agent_id), "days": days},
+            AgentUsageSummary.columns(),
+        )
+        return AgentUsageSummary.from_row(rows[0])
+
+    def update_activity_score(self, agent_id: UUID | str) -> float:
+        return float(self.transport.rpc("update_agent_activity_score", {"agent_id": str(agent_id)}))
+
+    def refresh_usage_stats(self, day: date) -> int:
+        """Service role: recompute every user's statistics for one day; rows written."""
+        return int(self.transport.rpc("update_daily_usage_stats", {"target_date": day}))
 
     def _caller(self) -> str:
         uid = self.transport.caller_id()

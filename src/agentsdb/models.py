@@ -173,3 +173,114 @@ class ApiKey(Row):
     is_active: bool
     last_used_at: datetime | None
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class Interaction(Row):
+    id: UUID
+    agent_id: UUID
+    title: str
+    description: str | None
+    interaction_type_id: str | None
+    external_link: str | None
+    external_id: str | None
+    external_metadata: dict
+    content_preview: str | None
+    input_tokens: int
+    output_tokens: int
+    total_cost: Decimal | None
+    tags: list[str]
+    keywords: list[str]
+    satisfaction_rating: int | None
+    usefulness_rating: int | None
+    feedback_notes: str | None
+    started_at: datetime
+    ended_at: datetime | None
+    duration_minutes: int | None
+    status: str
+    user_id: UUID
+
+
+@dataclass(frozen=True)
+class AgentSummary(Row):
+    """A row of the agent_summary view: the agent with vendor, features and usage."""
+
+    id: UUID
+    name: str
+    vendor_id: str
+    vendor_name: str | None
+    service_id: str | None
+    service_display_name: str | None
+    model_name: str | None
+    tags: list[str]
+    features: list[str]
+    primary_feature: str | None
+    is_active: bool
+    is_public: bool
+    activity_score: float
+    usage_count: int
+    last_used_at: datetime | None
+    interaction_count: int
+    total_input_tokens: int
+    total_output_tokens: int
+    total_cost: Decimal
+    avg_satisfaction: float | None
+    avg_usefulness: float | None
+    user_id: UUID
+
+
+@dataclass(frozen=True)
+class RecentInteraction(Row):
+    """A row of the recent_interactions view, for dashboards."""
+
+    id: UUID
+    agent_id: UUID
+    agent_name: str
+    vendor_id: str
+    vendor_name: str | None
+    interaction_type_id: str | None
+    interaction_type_name: str | None
+    title: str
+    input_tokens: int
+    output_tokens: int
+    total_cost: Decimal | None
+    satisfaction_rating: int | None
+    started_at: datetime
+    status: str
+
+
+@dataclass(frozen=True)
+class UsageStats(Row):
+    """One user's statistics for one day (ai_usage_stats)."""
+
+    user_id: UUID
+    date: date
+    total_interactions: int
+    unique_agents_used: int
+    total_duration_minutes: int
+    feature_usage: dict
+    vendor_usage: dict
+    total_cost: Decimal
+    total_input_tokens: int
+    total_output_tokens: int
+    avg_satisfaction: float | None
+    avg_usefulness: float | None
+
+
+@dataclass(frozen=True)
+class AgentUsageSummary(Row):
+    """get_agent_usage_summary: one agent's usage over the last N days."""
+
+    period_start: datetime
+    period_end: datetime
+    interaction_count: int
+    total_input_tokens: int
+    total_output_tokens: int
+    total_cost: Decimal
+    total_duration_minutes: int
+    avg_satisfaction: float | None
+    avg_usefulness: float | None
+    first_used_at: datetime | None
+    last_used_at: datetime | None
+    active_days: int
+    interactions_by_type: dict
