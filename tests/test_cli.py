@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import shutil
@@ -292,3 +293,32 @@ def test_catalog_render_check_and_sync(local_env):
     proc = cli("catalog", "sync", env=local_env)
     assert proc.returncode == 0, proc.stderr
     assert "vendors: 11 upserted" in proc.stdout
+
+
+def test_demo_reports_usage_and_isolation_and_can_run_again(local_env):
+    for _ in range(2):
+        proc = cli("demo", env=local_env)
+        assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "== alice" in out and "== bob" in out and "cost by vendor" in out
+    assert "bob reads alice's private agent 'Code Reviewer': not found" in out
+    assert "bob's recent interactions from alice's agents: 0" in out
+    assert "alice's keys bob can list: 0" in out
+    assert "agents: refused (42501)" in out
+    proc = cli(
+        "psql", "-tAc", "select count(*) from auth.users where email like 'demo-%'", env=local_env
+    )
+    assert proc.stdout.strip() == "2", "a second run replaces the demo users"
+
+
+def test_stats_refresh_one_day_and_a_range(local_env):
+    proc = cli("stats", "refresh", "--date", "2026-01-01", env=local_env)
+    assert proc.returncode == 0, proc.stderr
+    assert "refreshed 1 day(s) from 2026-01-01 to 2026-01-01" in proc.stdout
+    since = (datetime.date.today() - datetime.timedelta(days=5)).isoformat()
+    proc = cli("stats", "refresh", "--since", since, env=local_env)
+    assert proc.returncode == 0, proc.stderr
+    assert "refreshed 5 day(s)" in proc.stdout
+    assert "refreshing statistics: 5/5" in proc.stderr
+    proc = cli("stats", "refresh", "--date", "yesterday", env=local_env)
+    assert proc.returncode == 2 and "not a date" in proc.stderr

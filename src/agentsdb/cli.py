@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import getpass
 import json
 import os
@@ -14,7 +15,7 @@ from contextlib import contextmanager
 
 import psycopg
 
-from . import catalog
+from . import catalog, demo
 from .client import Client
 from .config import ConfigError, Settings
 from .errors import AgentsDBError
@@ -303,6 +304,66 @@ def cmd_keys_add(target: Target, args, out) -> None:
     print(f"stored the key for {scope} (ending in {stored.key_preview}), id {stored.id}", file=out)
 
 
+def progress_printer(label: str):
+    """A progress bar on a terminal; a line every tenth of the way otherwise (logs, CI)."""
+    tty = sys.stderr.isatty()
+
+    def show(done: int, total: int) -> None:
+        if tty:
+            filled = int(30 * done / total)
+            sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
+            if done == total:
+                sys.stderr.write("\n")
+        elif done == total or done % max(1, total // 10) == 0:
+            print(f"{label}: {done}/{total}", file=sys.stderr)
+        sys.stderr.flush()
+
+    return show
+
+
+def cmd_stats_refresh(target: Target, args, out) -> None:
+    today = datetime.date.today()
+    if args.since:
+        first, last = args.since, today - datetime.timedelta(days=1)
+        if first > last:
+            raise CliError(f"--since {first} is not before today")
+    else:
+        first = last = args.date or today - datetime.timedelta(days=1)
+    args.service_role = True
+    client = client_for(target, args)
+    days = (last - first).days + 1
+    show = progress_printer("refreshing statistics")
+    written = 0
+    for n in range(days):
+        try:
+            written += client.refresh_usage_stats(first + datetime.timedelta(days=n))
+        except AgentsDBError as exc:
+            raise CliError(f"stats refresh: {exc}") from exc
+        show(n + 1, days)
+    print(f"refreshed {days} day(s) from {first} to {last}: {written} row(s) written", file=out)
+
+
+def cmd_demo(target: Target, args, out) -> None:
+    if target.remote and not args.yes:
+        raise CliError("demo writes two demo users and their data: on DATABASE_URL pass --yes")
+    target.ensure_running()
+    try:
+        demo.run(
+            target.url,
+            lambda line: print(line, file=out),
+            progress_printer("refreshing statistics"),
+        )
+    except AgentsDBError as exc:
+        raise CliError(f"demo: {exc}") from exc
+
+
+def iso_date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="agentsdb",
@@ -379,6 +440,28 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--user", required=True, metavar="UUID", help="the user who owns the key")
     add.add_argument("--name", help="a display name for the key")
     add.set_defaults(func=cmd_keys_add)
+
+    stats = sub.add_parser("stats", help="daily usage statistics")
+    stats_sub = stats.add_subparsers(dest="stats_command", required=True, metavar="ACTION")
+    refresh = stats_sub.add_parser(
+        "refresh", help="recompute ai_usage_stats (default: yesterday), as service_role"
+    )
+    when = refresh.add_mutually_exclusive_group()
+    when.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="one day")
+    when.add_argument(
+        "--since", type=iso_date, metavar="YYYY-MM-DD", help="every day from this one to yesterday"
+    )
+    refresh.set_defaults(func=cmd_stats_refresh)
+
+    demo_cmd = sub.add_parser(
+        "demo",
+        help="create two demo users with agents, keys and three "
+        "weeks of usage, and print what each of them sees",
+    )
+    demo_cmd.add_argument(
+        "--yes", action="store_true", help="allow writing demo data to DATABASE_URL"
+    )
+    demo_cmd.set_defaults(func=cmd_demo)
     return parser
 
 

@@ -1,0 +1,228 @@
+"""`agentsdb demo`: two users, their agents, keys and three weeks of usage, then a report of
+what each of them sees, so a person can check the numbers and the isolation at a glance.
+
+Everything goes through the typed client as an app would (each call one PostgREST-style
+request under RLS); only creating the two users writes to auth.users directly, which is
+what Supabase Auth would do. Running it again replaces the previous demo users.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import psycopg
+
+from .client import Client
+from .errors import NotFound
+
+DEMO_EMAIL = "demo-{name}@agentsdb.local"
+DAYS = 21
+# Illustrative list prices in USD per million tokens (input, output), for the demo only.
+PRICES = {
+    "anthropic_claude_sonnet_4_5": (Decimal("3"), Decimal("15")),
+    "perplexity_sonar": (Decimal("1"), Decimal("1")),
+    "openai_gpt4o": (Decimal("2.5"), Decimal("10")),
+    "openai_gpt4o_mini": (Decimal("0.15"), Decimal("0.6")),
+}
+AGENTS = {
+    "alice": [
+        dict(
+            name="Code Reviewer",
+            vendor_id="anthropic",
+            service_id="anthropic_claude_sonnet_4_5",
+            model_name="claude-sonnet-4-5",
+            primary_feature="coding",
+            features=["analysis"],
+            tags=["code", "review"],
+            kind="coding",
+        ),
+        dict(
+            name="Research Scout",
+            vendor_id="perplexity",
+            service_id="perplexity_sonar",
+            model_name="sonar",
+            primary_feature="research",
+            features=["news_search"],
+            tags=["research"],
+            is_public=True,
+            kind="research",
+        ),
+    ],
+    "bob": [
+        dict(
+            name="Copywriter",
+            vendor_id="openai",
+            service_id="openai_gpt4o",
+            model_name="gpt-4o",
+            primary_feature="writing",
+            tags=["marketing"],
+            kind="writing",
+        ),
+        dict(
+            name="Daily Helper",
+            vendor_id="openai",
+            service_id="openai_gpt4o_mini",
+            model_name="gpt-4o-mini",
+            primary_feature="daily_qa",
+            kind="question_answer",
+        ),
+    ],
+}
+
+
+def _create_users(dsn: str) -> dict[str, str]:
+    ids = {}
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        emails = [DEMO_EMAIL.format(name=n) for n in AGENTS]
+        conn.execute("delete from auth.users where email = any(%s)", (emails,))
+        for name in AGENTS:
+            uid = str(uuid.uuid4())
+            conn.execute(
+                "insert into auth.users (id, aud, role, email, raw_app_meta_data)"
+                " values (%s, 'authenticated', 'authenticated', %s, '{\"provider\": \"email\"}')",
+                (uid, DEMO_EMAIL.format(name=name)),
+            )
+            ids[name] = uid
+    return ids
+
+
+def _cost(service_id: str, tokens_in: int, tokens_out: int) -> Decimal:
+    price_in, price_out = PRICES[service_id]
+    exact = (tokens_in * price_in + tokens_out * price_out) / Decimal(1_000_000)
+    return exact.quantize(Decimal("0.00000001"))
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join("    " + line for line in lines)
+
+
+def run(dsn: str, say: Callable[[str], None], progress: Callable[[int, int], None]) -> None:
+    rng = random.Random(2026)  # noqa: S311 (the same demo every time; nothing secret)
+    ids = _create_users(dsn)
+    users = {name: Client.postgres(dsn, user_id=uid) for name, uid in ids.items()}
+    service = Client.postgres(dsn, service_role=True)
+    anon = Client.postgres(dsn)
+
+    agents = {}
+    for name, specs in AGENTS.items():
+        for spec in specs:
+            spec = dict(spec)
+            kind = spec.pop("kind")
+            agent = users[name].create_agent(**spec)
+            agents[agent.id] = (name, agent, kind)
+    users["alice"].store_api_key(
+        "anthropic", "sk-ant-demo-" + uuid.uuid4().hex, display_name="work"
+    )
+    users["bob"].store_api_key("openai", "sk-demo-" + uuid.uuid4().hex, display_name="personal")
+
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    first_day = (today - timedelta(days=DAYS)).date()
+    recorded = 0
+    for agent_id, (owner, agent, kind) in agents.items():
+        for day in range(DAYS):
+            for _ in range(rng.randint(0, 4)):
+                start = today - timedelta(days=DAYS - day) + timedelta(minutes=rng.randint(0, 1400))
+                tokens_in, tokens_out = rng.randint(200, 6000), rng.randint(100, 2500)
+                interaction = users[owner].record_interaction(
+                    agent_id,
+                    f"{agent.name} session",
+                    interaction_type_id=kind,
+                    input_tokens=tokens_in,
+                    output_tokens=tokens_out,
+                    total_cost=_cost(agent.service_id, tokens_in, tokens_out),
+                    started_at=start,
+                    ended_at=start + timedelta(minutes=rng.randint(1, 45)),
+                    status="completed",
+                )
+                if rng.random() < 0.5:
+                    users[owner].rate_interaction(
+                        interaction.id, satisfaction=rng.randint(3, 5), usefulness=rng.randint(2, 5)
+                    )
+                recorded += 1
+    for agent_id, (owner, _, _) in agents.items():
+        users[owner].update_activity_score(agent_id)
+
+    say(f"demo: 2 users, {len(agents)} agents, {recorded} interactions over {DAYS} days")
+    say("refreshing daily usage statistics (as service_role)")
+    for n in range(DAYS + 1):
+        service.refresh_usage_stats(first_day + timedelta(days=n))
+        progress(n + 1, DAYS + 1)
+
+    for name, client in users.items():
+        say("")
+        say(f"== {name} ({DEMO_EMAIL.format(name=name)})")
+        rows = [
+            [
+                s.name,
+                s.vendor_id,
+                s.primary_feature or "",
+                str(s.interaction_count),
+                f"{s.total_input_tokens + s.total_output_tokens:,}",
+                f"${s.total_cost:.4f}",
+                f"{s.activity_score:.2f}",
+                "public" if s.is_public else "private",
+            ]
+            for s in client.agent_summary()
+        ]
+        say("  agents (agent_summary):")
+        say(
+            _table(
+                ["agent", "vendor", "feature", "calls", "tokens", "cost", "score", "sharing"], rows
+            )
+        )
+        by_vendor: dict[str, Decimal] = defaultdict(Decimal)
+        days_active = 0
+        for stats in client.usage_stats(since=first_day):
+            days_active += 1
+            for vendor, usage in stats.vendor_usage.items():
+                by_vendor[vendor] += Decimal(str(usage["cost"]))
+        total = sum(by_vendor.values(), Decimal(0))
+        say(f"  cost by vendor over {days_active} active days (ai_usage_stats):")
+        say(
+            _table(
+                ["vendor", "cost"],
+                [[v, f"${c:.4f}"] for v, c in sorted(by_vendor.items())]
+                + [["total", f"${total:.4f}"]],
+            )
+        )
+        keys = client.list_api_keys()
+        say("  vendor keys: " + ", ".join(f"{k.vendor_id} ...{k.key_preview}" for k in keys))
+
+    say("")
+    say("== isolation (row level security)")
+    alice_private = next(a for o, a, _ in agents.values() if o == "alice" and not a.is_public)
+    alice_public = next(a for o, a, _ in agents.values() if o == "alice" and a.is_public)
+    try:
+        users["bob"].get_agent(alice_private.id)
+        seen = "VISIBLE (this is a bug)"
+    except NotFound:
+        seen = "not found"
+    say(f"  bob reads alice's private agent '{alice_private.name}': {seen}")
+    shared = users["bob"].get_agent(alice_public.id)
+    say(f"  bob reads alice's public agent '{shared.name}': visible, read only")
+    alice_agents = {alice_private.id, alice_public.id}
+    leaked = [r for r in users["bob"].recent_interactions(limit=1000) if r.agent_id in alice_agents]
+    say(f"  bob's recent interactions from alice's agents: {len(leaked)}")
+    alice_keys = [k for k in users["bob"].list_api_keys() if str(k.user_id) == ids["alice"]]
+    say(f"  alice's keys bob can list: {len(alice_keys)}")
+    say(
+        f"  anon sees vendors: {len(anon.list_vendors())}, agents: "
+        f"{_count_or_denied(lambda: anon.agent_summary(only_mine=False))}"
+    )
+
+
+def _count_or_denied(call: Callable[[], list]) -> str:
+    try:
+        return str(len(call()))
+    except Exception as exc:  # the refusal itself is the point
+        return f"refused ({getattr(exc, 'code', '?')})"
