@@ -1,0 +1,1 @@
+drop function private.record_audit_log();
