@@ -144,6 +144,12 @@ def test_agents_lifecycle_and_isolation(world):
     with pytest.raises(NotFound):
         world.alice.get_agent(agent.id)
 
+    trail = world.alice.audit_log(table_name="ai_agents", record_id=str(agent.id))
+    assert [e.action for e in trail] == ["delete", "update", "insert"]
+    assert trail[1].new_row["is_public"] is True and str(trail[1].actor_id) == world.alice_id
+    assert world.bob.audit_log(record_id=str(agent.id)) == []
+    assert len(world.service.audit_log(record_id=str(agent.id))) >= 3
+
 
 def test_errors_carry_codes(world):
     with pytest.raises(InvalidInput) as bad:

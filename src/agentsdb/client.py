@@ -16,6 +16,7 @@ from .models import (
     AgentSummary,
     AgentUsageSummary,
     ApiKey,
+    AuditEntry,
     Feature,
     FeatureMapping,
     Interaction,
@@ -443,6 +444,17 @@ class Client:
     def refresh_usage_stats(self, day: date) -> int:
         """Service role: recompute every user's statistics for one day; rows written."""
         return int(self.transport.rpc("update_daily_usage_stats", {"target_date": day}))
+
+    def audit_log(
+        self, *, table_name: str | None = None, record_id: str | None = None, limit: int = 100
+    ) -> list[AuditEntry]:
+        """Changes to the caller's data (all changes for the service role), newest first."""
+        filters = [
+            eq(k, v)
+            for k, v in (("table_name", table_name), ("record_id", record_id))
+            if v is not None
+        ]
+        return self._select(AuditEntry, "audit_logs", filters, [Order("id", desc=True)], limit)
 
     def _caller(self) -> str:
         uid = self.transport.caller_id()

@@ -284,3 +284,20 @@ class AgentUsageSummary(Row):
     last_used_at: datetime | None
     active_days: int
     interactions_by_type: dict
+
+
+@dataclass(frozen=True)
+class AuditEntry(Row):
+    """One change in audit_logs: who (actor), what (table, record, action), before and after.
+    For updates `new_row` holds only the changed columns."""
+
+    id: int
+    occurred_at: datetime
+    actor_id: UUID | None
+    actor_role: str
+    table_name: str
+    record_id: str
+    action: str
+    old_row: dict | None
+    new_row: dict | None
+    owner_id: UUID | None
