@@ -28,6 +28,9 @@ comment on function private.require_service_role(text) is
 revoke execute on function private.require_service_role(text)
 from public, anon, authenticated, service_role;
 
+-- Security definer and executable by authenticated on purpose (splinter 0029 reports it; see
+-- docs/advisors.md): no client role may insert key rows or touch the ciphertexts and the KEK,
+-- so this is the only way in. It acts for auth.uid() alone and never returns the key.
 create function public.store_user_api_key(
   vendor_id text,
   api_key text,

@@ -24,10 +24,15 @@ begin
   from public.ai_agents as a
   where a.id = update_agent_activity_score.agent_id;
 
-  -- Inside a definer function current_user is the owner; the `role` setting is the caller's.
+  -- Inside a definer function current_user is the owner; the caller is the `role` setting
+  -- (what PostgREST sets per request), else the session user. Besides the agent's owner,
+  -- only members of service_role pass (service_role, postgres and its pg_cron jobs,
+  -- superusers): an allow-list, so a custom role that inherits authenticated is refused too.
   if not found or (
     owner_id is distinct from (select auth.uid())
-    and current_setting('role') in ('anon', 'authenticated')
+    and not pg_catalog.pg_has_role(
+      coalesce(nullif(current_setting('role'), 'none'), session_user), 'service_role', 'member'
+    )
   ) then
     raise exception using
       errcode = 'P0002',

@@ -1,6 +1,6 @@
 begin;
 \ir ../helpers.psql
-select plan(22);
+select plan(23);
 
 select tests.create_user('alice');
 select tests.create_user('bob');
@@ -162,6 +162,20 @@ select throws_ok(
 select throws_ok(
   $$select public.update_agent_activity_score('a0000000-0000-4000-8000-000000000007')$$,
   'P0002', null, 'bob cannot refresh alice''s private agent'
+);
+
+-- Only the owner and members of service_role pass: a custom role that inherits
+-- authenticated (PostgREST switches to any role a JWT names) is not a server-side caller.
+select tests.clear_authentication();
+create role agentsdb_tests_custom_role nologin;
+grant authenticated to agentsdb_tests_custom_role;
+grant agentsdb_tests_custom_role to postgres;
+select tests.authenticate_as('bob');
+select set_config('role', 'agentsdb_tests_custom_role', true);
+select throws_ok(
+  $$select public.update_agent_activity_score('a0000000-0000-4000-8000-000000000007')$$,
+  'P0002', 'agent_id: no such agent among yours',
+  'a custom role inheriting authenticated cannot refresh another user''s agent'
 );
 select tests.authenticate_as_anon();
 select throws_ok(
