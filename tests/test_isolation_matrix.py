@@ -785,7 +785,7 @@ def test_every_operation_as_every_caller_matches_the_declaration(world):
                     problems.append(
                         f"{name} {operation} as {caller}: expected {expected}, got {got}"
                     )
-    print(f"\nrow operations: {tried} probes")
+    print(f"\nrow operations: {tried} probes, {world.scanner.paths} requests")
     assert not problems, report("Row operations differ from tests/expected_rights.py", problems)
     assert not world.scanner.findings, report("Secrets received", world.scanner.findings)
 
@@ -989,3 +989,41 @@ def test_private_schema_is_closed_to_api_roles(world):
     print(f"\nprivate schema: {tried} checks over {len(functions)} functions")
     assert not problems, report("The private schema is reachable", problems)
     assert not world.scanner.findings, report("Secrets received", world.scanner.findings)
+
+
+def test_the_matrix_catches_planted_holes(world):
+    """The probes can fail: plant one hole of each kind (rolled back with the test) and watch
+    the matrix report it. An extra permissive policy is ORed with the real ones."""
+    conn, relations = world.conn, world.relations
+    conn.execute(
+        "create policy matrix_planted_select on public.ai_interactions"
+        " for select to authenticated using (true);"
+        # An UPDATE policy reached only by a blind update (a targeted one also applies SELECT).
+        "create policy matrix_planted_update on public.ai_agent_configs"
+        " for update to authenticated using (true);"
+        "alter table public.agent_feature_mappings"
+        " drop constraint agent_feature_mappings_agent_owned_by_user;"
+        "create function public.matrix_planted_leak() returns setof bytea language sql"
+        " security definer set search_path = ''"
+        " as $$ select s.ciphertext from private.user_api_key_secrets as s $$;"
+        "grant usage on schema private to authenticated"
+    )
+
+    def probe(name: str, operation: str, caller: str) -> str:
+        relation = relations[name]
+        return probe_relation(world, relation, operation, caller, targets(world, relation)[caller])
+
+    assert probe("ai_interactions", "select", "other") == "allow"
+    assert probe("ai_agent_configs", "update", "other") == "filter, but blind: allow"
+    mappings = relations["agent_feature_mappings"]
+    own_mapping = targets(world, mappings)["own"]
+    assert cross_insert(world, mappings, own_mapping, "user_id", world.bob, "service") == "allow"
+
+    (leak,) = [f for f in discover_functions(conn, ["public"]) if f.name == "matrix_planted_leak"]
+    assert world.scanner.findings == []
+    probe_function(world, leak, "own")
+    assert world.scanner.findings == [
+        "rpc matrix_planted_leak as authenticated: received a key's ciphertext"
+    ]
+    call = sql.SQL("select private.is_valid_tag_array(null)")
+    assert attempt(world, "private", "own", call).outcome() == "allow"
