@@ -31,6 +31,10 @@ Operations on a relation (rows of the `rows` tables):
            caller with the columns it may insert (all columns when it may insert none)
   update   set <first column the caller may update> = itself where key = the target row
   delete   delete where key = the target row
+           Both also run blind for callers under RLS (`update ... set c = default`, `delete`,
+           no where, no returning): a targeted write reads columns, so PostgreSQL applies the
+           SELECT policies too, which would hide a too-permissive UPDATE or DELETE policy.
+           Both forms must give the declared outcome for the target row.
   upsert   (tables) insert ... on conflict (primary key) do update: alice's own row values under
            the target row's key, so `other`/`public` try to overwrite bob's row
 Every write uses RETURNING *, and everything returned or raised is scanned for secrets.

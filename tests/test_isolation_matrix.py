@@ -776,7 +776,10 @@ def test_every_operation_as_every_caller_matches_the_declaration(world):
             for caller in relation.callers:
                 key = found.get(caller)
                 if key is None:
-                    problems.append(f"{name}: the world has no row for {caller} to probe")
+                    problems.append(
+                        f"{name}: no row for {caller} to probe: give alice and bob rows in "
+                        "build_world()"
+                    )
                     continue
                 tried += 1
                 got = probe_relation(world, relation, operation, caller, key)
