@@ -1,0 +1,426 @@
+"""What every API caller may do with every object PostgREST exposes: the one table to edit.
+
+tests/test_isolation_matrix.py discovers every relation, column and function of the exposed
+schemas from pg_catalog, runs every operation as every caller the way PostgREST runs a request,
+and compares each outcome with what is declared here. An object, column, function parameter or
+tenant reference that is not declared here fails the test with a message naming what to add.
+
+Callers (the columns of the `rows` and FUNCTIONS tables):
+  anon     signed out (the anon key), probing alice's rows
+  own      alice, signed in, on her own (private) rows
+  other    alice on bob's private rows
+  public   alice on bob's rows that belong to an agent he made public (is_public)
+  user     alice on catalog rows (relations without a user_id) or calling a function that
+           takes no tenant argument
+  service  service_role (probing alice's rows)
+`-` marks a caller that does not apply (no such rows, or no tenant argument).
+
+Outcomes:
+  allow      it happens: select returns the row; insert, update, delete write it
+  filter     RLS hides the row: select returns nothing; update and delete change nothing
+             (re-read as postgres afterwards), with no error
+  deny       refused with SQLSTATE 42501 (no privilege, or a policy's WITH CHECK)
+  read_only  refused with SQLSTATE 55000: a view that is not updatable, whoever asks
+  not_found  SQLSTATE P0002: a function answers as if the object did not exist
+  fk         SQLSTATE 23503: a composite foreign key refused it (service_role, which bypasses
+             RLS, writing a row whose agent belongs to someone else)
+
+Operations on a relation (rows of the `rows` tables):
+  select   select * where key = the caller's target row
+  insert   the target row is deleted (as postgres, inside the probe) and inserted again by the
+           caller with the columns it may insert (all columns when it may insert none)
+  update   set <first column the caller may update> = itself where key = the target row
+  delete   delete where key = the target row
+           Both also run blind for callers under RLS (`update ... set c = default`, `delete`,
+           no where, no returning): a targeted write reads columns, so PostgreSQL applies the
+           SELECT policies too, which would hide a too-permissive UPDATE or DELETE policy.
+           Both forms must give the declared outcome for the target row.
+  upsert   (tables) insert ... on conflict (primary key) do update: alice's own row values under
+           the target row's key, so `other`/`public` try to overwrite bob's row
+Every write uses RETURNING *, and everything returned or raised is scanned for secrets.
+
+Column privileges (the `columns` tables): per role, s = select, i = insert, u = update, - = none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Placeholders in ARGUMENTS: the value comes from the probe's caller (see FUNCTIONS).
+AGENT = "<the target agent: alice's, bob's, or bob's public one>"
+USER = "<the target user: alice or bob>"
+
+
+@dataclass(frozen=True)
+class Relation:
+    rows: str
+    columns: str
+
+
+# Catalog relations: everyone reads (active rows), only service_role writes.
+CATALOG_ROWS = """
+            anon  user  service
+    select  allow allow allow
+    insert  deny  deny  allow
+    update  deny  deny  allow
+    delete  deny  deny  allow
+    upsert  deny  deny  allow
+"""
+
+# User tables clients write: the owner does everything, other users' rows are invisible (public
+# agents are readable), anon gets nothing, service_role everything.
+OWNED_ROWS = """
+            anon  own   other  public  service
+    select  deny  allow filter filter  allow
+    insert  deny  allow deny   deny    allow
+    update  deny  allow filter filter  allow
+    delete  deny  allow filter filter  allow
+    upsert  deny  allow deny   deny    allow
+"""
+
+RELATIONS: dict[str, Relation] = {
+    "vendors": Relation(
+        rows=CATALOG_ROWS,
+        columns="""
+                        anon  authenticated  service_role
+            id          s     s              si
+            name        s     s              siu
+            description s     s              siu
+            auth_type   s     s              siu
+            base_url    s     s              siu
+            is_active   s     s              siu
+            created_at  s     s              s
+            updated_at  s     s              s
+        """,
+    ),
+    "vendor_services": Relation(
+        rows=CATALOG_ROWS,
+        columns="""
+                         anon  authenticated  service_role
+            id           s     s              si
+            vendor_id    s     s              siu
+            service_name s     s              siu
+            display_name s     s              siu
+            description  s     s              siu
+            is_active    s     s              siu
+            created_at   s     s              s
+            updated_at   s     s              s
+        """,
+    ),
+    "agent_features": Relation(
+        rows=CATALOG_ROWS,
+        columns="""
+                        anon  authenticated  service_role
+            id          s     s              si
+            name        s     s              siu
+            description s     s              siu
+            category    s     s              siu
+            icon        s     s              siu
+            is_active   s     s              siu
+            sort_order  s     s              siu
+            created_at  s     s              s
+            updated_at  s     s              s
+        """,
+    ),
+    "interaction_types": Relation(
+        rows=CATALOG_ROWS,
+        columns="""
+                        anon  authenticated  service_role
+            id          s     s              si
+            name        s     s              siu
+            description s     s              siu
+            category    s     s              siu
+            icon        s     s              siu
+            color       s     s              siu
+            is_active   s     s              siu
+            sort_order  s     s              siu
+            created_at  s     s              s
+            updated_at  s     s              s
+        """,
+    ),
+    # Public agents are readable (whole row) by every signed-in user, never writable.
+    "ai_agents": Relation(
+        rows="""
+                    anon  own   other  public  service
+            select  deny  allow filter allow   allow
+            insert  deny  allow deny   deny    allow
+            update  deny  allow filter filter  allow
+            delete  deny  allow filter filter  allow
+            upsert  deny  allow deny   deny    allow
+        """,
+        columns="""
+                           anon  authenticated  service_role
+            id             -     si             si
+            name           -     siu            siu
+            description    -     siu            siu
+            vendor_id      -     siu            siu
+            service_id     -     siu            siu
+            model_name     -     siu            siu
+            system_prompt  -     siu            siu
+            configuration  -     siu            siu
+            capabilities   -     siu            siu
+            notes          -     siu            siu
+            tags           -     siu            siu
+            activity_score -     s              su
+            last_used_at   -     s              su
+            usage_count    -     s              su
+            is_active      -     siu            siu
+            is_favorite    -     siu            siu
+            is_public      -     siu            siu
+            user_id        -     si             si
+            created_at     -     s              s
+            updated_at     -     s              s
+        """,
+    ),
+    "agent_feature_mappings": Relation(
+        rows=OWNED_ROWS,
+        columns="""
+                       anon  authenticated  service_role
+            id         -     si             si
+            agent_id   -     si             si
+            feature_id -     siu            siu
+            is_primary -     siu            siu
+            user_id    -     si             si
+            created_at -     s              s
+        """,
+    ),
+    "ai_agent_configs": Relation(
+        rows=OWNED_ROWS,
+        columns="""
+                         anon  authenticated  service_role
+            id           -     si             si
+            agent_id     -     si             si
+            config_key   -     siu            siu
+            config_value -     siu            siu
+            config_type  -     siu            siu
+            description  -     siu            siu
+            is_encrypted -     siu            siu
+            user_id      -     si             si
+            created_at   -     s              s
+            updated_at   -     s              s
+        """,
+    ),
+    "ai_interactions": Relation(
+        rows=OWNED_ROWS,
+        columns="""
+                                anon  authenticated  service_role
+            id                  -     si             si
+            agent_id            -     si             si
+            title               -     siu            siu
+            description         -     siu            siu
+            interaction_type_id -     siu            siu
+            external_link       -     siu            siu
+            external_id         -     siu            siu
+            external_metadata   -     siu            siu
+            content_preview     -     siu            siu
+            full_content        -     siu            siu
+            input_tokens        -     siu            siu
+            output_tokens       -     siu            siu
+            total_cost          -     siu            siu
+            tags                -     siu            siu
+            keywords            -     siu            siu
+            satisfaction_rating -     siu            siu
+            usefulness_rating   -     siu            siu
+            feedback_notes      -     siu            siu
+            started_at          -     siu            siu
+            ended_at            -     siu            siu
+            duration_minutes    -     siu            siu
+            status              -     siu            siu
+            user_id             -     si             si
+            created_at          -     s              s
+            updated_at          -     s              s
+        """,
+    ),
+    # Rows come only from store_user_api_key (no insert for anyone); the key material is in
+    # private.user_api_key_secrets, which no API role can read.
+    "user_api_keys": Relation(
+        rows="""
+                    anon  own   other  service
+            select  deny  allow filter allow
+            insert  deny  deny  deny   deny
+            update  deny  allow filter allow
+            delete  deny  allow filter allow
+            upsert  deny  deny  deny   deny
+        """,
+        columns="""
+                          anon  authenticated  service_role
+            id            -     s              s
+            user_id       -     s              s
+            vendor_id     -     s              s
+            service_id    -     s              s
+            encrypted_key -     s              s
+            key_preview   -     s              s
+            display_name  -     su             su
+            is_active     -     su             su
+            last_used_at  -     s              su
+            created_at    -     s              s
+            updated_at    -     s              s
+        """,
+    ),
+    # Derived data: only update_daily_usage_stats (security definer) writes it.
+    "ai_usage_stats": Relation(
+        rows="""
+                    anon  own   other  service
+            select  deny  allow filter allow
+            insert  deny  deny  deny   deny
+            update  deny  deny  deny   deny
+            delete  deny  deny  deny   deny
+            upsert  deny  deny  deny   deny
+        """,
+        columns="""
+                                   anon  authenticated  service_role
+            id                     -     s              s
+            user_id                -     s              s
+            date                   -     s              s
+            total_interactions     -     s              s
+            unique_agents_used     -     s              s
+            total_duration_minutes -     s              s
+            feature_usage          -     s              s
+            vendor_usage           -     s              s
+            total_cost             -     s              s
+            total_input_tokens     -     s              s
+            total_output_tokens    -     s              s
+            avg_satisfaction       -     s              s
+            avg_usefulness         -     s              s
+            created_at             -     s              s
+            updated_at             -     s              s
+        """,
+    ),
+    # Views (security_invoker): RLS of the tables beneath decides; nobody writes them.
+    "agent_summary": Relation(
+        rows="""
+                    anon      own       other     public    service
+            select  deny      allow     filter    allow     allow
+            insert  read_only read_only read_only read_only read_only
+            update  read_only read_only read_only read_only read_only
+            delete  read_only read_only read_only read_only read_only
+        """,
+        columns="""
+                                 anon  authenticated  service_role
+            id                   -     s              s
+            name                 -     s              s
+            description          -     s              s
+            vendor_id            -     s              s
+            vendor_name          -     s              s
+            service_id           -     s              s
+            service_display_name -     s              s
+            model_name           -     s              s
+            tags                 -     s              s
+            features             -     s              s
+            primary_feature      -     s              s
+            is_active            -     s              s
+            is_favorite          -     s              s
+            is_public            -     s              s
+            activity_score       -     s              s
+            usage_count          -     s              s
+            last_used_at         -     s              s
+            interaction_count    -     s              s
+            total_input_tokens   -     s              s
+            total_output_tokens  -     s              s
+            total_cost           -     s              s
+            last_interaction_at  -     s              s
+            avg_satisfaction     -     s              s
+            avg_usefulness       -     s              s
+            user_id              -     s              s
+            created_at           -     s              s
+            updated_at           -     s              s
+        """,
+    ),
+    "recent_interactions": Relation(
+        rows="""
+                    anon      own       other     public    service
+            select  deny      allow     filter    filter    allow
+            insert  read_only read_only read_only read_only read_only
+            update  read_only read_only read_only read_only read_only
+            delete  read_only read_only read_only read_only read_only
+        """,
+        columns="""
+                                   anon  authenticated  service_role
+            id                     -     s              s
+            agent_id               -     s              s
+            agent_name             -     s              s
+            vendor_id              -     s              s
+            vendor_name            -     s              s
+            service_id             -     s              s
+            service_display_name   -     s              s
+            model_name             -     s              s
+            title                  -     s              s
+            description            -     s              s
+            interaction_type_id    -     s              s
+            interaction_type_name  -     s              s
+            interaction_type_icon  -     s              s
+            interaction_type_color -     s              s
+            content_preview        -     s              s
+            external_link          -     s              s
+            external_id            -     s              s
+            input_tokens           -     s              s
+            output_tokens          -     s              s
+            total_cost             -     s              s
+            tags                   -     s              s
+            satisfaction_rating    -     s              s
+            usefulness_rating      -     s              s
+            started_at             -     s              s
+            ended_at               -     s              s
+            duration_minutes       -     s              s
+            status                 -     s              s
+            user_id                -     s              s
+            created_at             -     s              s
+        """,
+    ),
+}
+
+# Every column of a user table that references another tenant's data (a foreign key to a user
+# table or to auth.users). Probes, as alice and as service_role: insert a copy of alice's row
+# with this column pointing at bob's row (bob's private AND bob's public agent for agent
+# references; bob himself for user_id), and update alice's row to point there. `user` is alice
+# (authenticated), `service` is service_role.
+CROSS_TENANT = """
+    table                   column    insert_user  insert_service  update_user  update_service
+    ai_agents               user_id   deny         allow           deny         deny
+    agent_feature_mappings  agent_id  deny         fk              deny         deny
+    agent_feature_mappings  user_id   deny         fk              deny         deny
+    ai_agent_configs        agent_id  deny         fk              deny         deny
+    ai_agent_configs        user_id   deny         fk              deny         deny
+    ai_interactions         agent_id  deny         fk              deny         deny
+    ai_interactions         user_id   deny         fk              deny         deny
+    user_api_keys           user_id   deny         deny            deny         deny
+    ai_usage_stats          user_id   deny         deny            deny         deny
+"""
+
+# Every function in the exposed schemas, called with named arguments (ARGUMENTS) as PostgREST
+# does for /rpc/<name>. Functions with an agent_id or user_id argument are probed as own,
+# other (and public for agent_id); the others as user.
+FUNCTIONS = """
+    function                       anon  own    other     public    user   service
+    get_agent_with_features        deny  allow  not_found allow     -      allow
+    get_agent_usage_summary        deny  allow  not_found not_found -      allow
+    update_agent_activity_score    deny  allow  not_found not_found -      allow
+    store_user_api_key             deny  -      -         -         allow  deny
+    get_user_api_key               deny  deny   deny      -         -      allow
+    update_api_key_last_used       deny  deny   deny      -         -      allow
+    rotate_api_key_encryption_key  deny  -      -         -         deny   allow
+    add_vendor                     deny  -      -         -         deny   allow
+    add_vendor_service             deny  -      -         -         deny   allow
+    update_daily_usage_stats       deny  -      -         -         deny   allow
+"""
+
+# A value for every function parameter that has no default (parameters with defaults are left
+# out, as a PostgREST caller may). AGENT and USER are filled in per caller.
+ARGUMENTS: dict[str, object] = {
+    "agent_id": AGENT,
+    "user_id": USER,
+    "vendor_id": "openai",
+    "service_id": None,
+    "api_key": "sk-matrix-Fresh7Key9Never0Stored",
+    "id": "matrix_rpc_vendor",
+    "name": "Matrix RPC vendor",
+    "service_name": "matrix-rpc-model",
+}
+
+# Functions in schema private that an API role may execute. Check constraints run their
+# functions with the writer's privileges, so the tag predicate must be executable by writers;
+# every other private function is executable by no API role. (No API role has USAGE on the
+# schema, so none can call even these directly.)
+PRIVATE_EXECUTE: dict[str, set[str]] = {
+    "is_valid_tag_array": {"authenticated", "service_role"},
+}
