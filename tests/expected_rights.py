@@ -286,6 +286,32 @@ RELATIONS: dict[str, Relation] = {
             updated_at             -     s              s
         """,
     ),
+    # The audit trail: written only by triggers; owners read their own entries (owner_id),
+    # service_role reads all; nobody updates, deletes or inserts through the API.
+    "audit_logs": Relation(
+        rows="""
+                    anon  own   other  service
+            select  deny  allow filter allow
+            insert  deny  deny  deny   deny
+            update  deny  deny  deny   deny
+            delete  deny  deny  deny   deny
+            upsert  deny  deny  deny   deny
+        """,
+        columns="""
+                           anon  authenticated  service_role
+            id             -     s              s
+            occurred_at    -     s              s
+            transaction_id -     s              s
+            actor_id       -     s              s
+            actor_role     -     s              s
+            table_name     -     s              s
+            record_id      -     s              s
+            action         -     s              s
+            old_row        -     s              s
+            new_row        -     s              s
+            owner_id       -     s              s
+        """,
+    ),
     # Views (security_invoker): RLS of the tables beneath decides; nobody writes them.
     "agent_summary": Relation(
         rows="""

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import expected_rights as declared
 import psycopg
 import pytest
 from psycopg import sql
 
+import expected_rights as declared
 from agentsdb.request import claims_for, request
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,14 +77,20 @@ class Relation:
     key: list[str]
     has_primary_key: bool
     defaultable: list[str]  # nullable or with a default: `set c = default` is always valid
+    generated: list[str]  # GENERATED ALWAYS columns: no insert may name them, whoever asks
 
     @property
     def ident(self) -> sql.Identifier:
         return sql.Identifier(self.schema, self.relname)
 
     @property
+    def tenant_column(self) -> str | None:
+        """The column naming the user whose row it is (audit_logs calls it owner_id)."""
+        return next((c for c in ("user_id", "owner_id") if c in self.columns), None)
+
+    @property
     def owned(self) -> bool:
-        return "user_id" in self.columns
+        return self.tenant_column is not None
 
     @property
     def public_rows(self) -> str | None:
@@ -152,15 +158,20 @@ def discover_relations(conn: psycopg.Connection, schemas: list[str]) -> dict[str
             where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
               and (not a.attnotnull or a.atthasdef)
             order by a.attnum
+          ),
+          array(
+            select a.attname::text from pg_catalog.pg_attribute as a
+            where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+              and (a.attidentity = 'a' or a.attgenerated <> '')
           )
         from pg_catalog.pg_class as c
         join pg_catalog.pg_namespace as n on n.oid = c.relnamespace
-        where n.nspname = any (%s) and c.relkind not in ('i', 'I', 'c', 't')
+        where n.nspname = any (%s) and c.relkind not in ('i', 'I', 'c', 't', 'S')
         """,
         (schemas,),
     ).fetchall()
     relations = {}
-    for oid, schema, relname, relkind, columns, primary_key, defaultable in rows:
+    for oid, schema, relname, relkind, columns, primary_key, defaultable, generated in rows:
         kind = {"r": "table", "p": "table", "v": "view", "m": "view"}.get(relkind, relkind)
         key = primary_key or (["id"] if "id" in columns else [])
         relations[object_name(schema, relname)] = Relation(
@@ -173,6 +184,7 @@ def discover_relations(conn: psycopg.Connection, schemas: list[str]) -> dict[str
             key,
             bool(primary_key),
             defaultable,
+            generated,
         )
     return relations
 
@@ -310,6 +322,9 @@ class World:
 
 def build_world(conn: psycopg.Connection, schemas: list[str]) -> World:
     conn.execute("select 1")  # open the test's transaction: every request below is a savepoint
+    # The probes delete and re-insert target rows as postgres; the audit log's append-only
+    # guard allows that only when asked (API roles lack the DELETE privilege regardless).
+    conn.execute("select set_config('agentsdb.allow_audit_log_deletion', 'on', true)")
     users = {}
     for name in ("alice", "bob"):
         users[name] = uuid.uuid4()
@@ -501,15 +516,16 @@ def targets(world: World, relation: Relation) -> dict[str, tuple | None]:
         row = first(" and ".join(free), {})
         return {"anon": row, "user": row, "service": row}
     public = relation.public_rows or "false"
-    own = first(f"t.user_id = %(u)s and not ({public})", {"u": world.alice})
+    tenant = f"t.{relation.tenant_column}"
+    own = first(f"{tenant} = %(u)s and not ({public})", {"u": world.alice})
     found = {
         "anon": own,
         "own": own,
-        "other": first(f"t.user_id = %(u)s and not ({public})", {"u": world.bob}),
+        "other": first(f"{tenant} = %(u)s and not ({public})", {"u": world.bob}),
         "service": own,
     }
     if relation.public_rows:
-        found["public"] = first(f"t.user_id = %(u)s and {public}", {"u": world.bob})
+        found["public"] = first(f"{tenant} = %(u)s and {public}", {"u": world.bob})
     return found
 
 
@@ -561,7 +577,9 @@ def probe_relation(world: World, relation: Relation, operation: str, caller: str
             own_key = targets(world, relation)["own" if relation.owned else "user"]
             values = row_json(world, relation, own_key if operation == "upsert" else key)
             values.update(zip(relation.key, map(str, key), strict=True))
-            columns = column_rights(world, relation, role, "INSERT") or relation.columns
+            columns = column_rights(world, relation, role, "INSERT") or [
+                c for c in relation.columns if c not in relation.generated
+            ]
             if operation == "insert":
                 if relation.kind == "table":
                     conn.execute(
@@ -655,6 +673,24 @@ def report(title: str, problems: list[str]) -> str:
 
 
 # --- the tests -------------------------------------------------------------------------------
+
+
+def test_no_api_role_holds_a_sequence(world):
+    """Sequences are left out of the matrix: identity columns need no sequence privilege, so
+    no API role may hold any (a granted sequence would let a client burn or guess ids)."""
+    held = world.conn.execute(
+        """
+        select c.relname, r.role, p.privilege
+        from pg_catalog.pg_class as c
+        cross join unnest(array['anon', 'authenticated', 'service_role']) as r (role)
+        cross join unnest(array['usage', 'select', 'update']) as p (privilege)
+        join pg_catalog.pg_namespace as n on n.oid = c.relnamespace
+        where c.relkind = 'S' and n.nspname = any (%s)
+          and has_sequence_privilege(r.role, c.oid, p.privilege)
+        """,
+        (exposed_schemas(),),
+    ).fetchall()
+    assert held == []
 
 
 def test_every_exposed_object_is_declared(world):
