@@ -269,6 +269,11 @@ begin
   new_version := old_version + 1;
   old_kek := private.api_key_kek();
 
+  -- The key rows first, then their secrets: the order in which deleting a key (or its
+  -- user) cascades. Secrets first deadlocked with a concurrent deletion of a key.
+  update public.user_api_keys as k set encrypted_key = 'pgp-aes256:kek-v' || new_version
+  where k.encrypted_key is distinct from 'pgp-aes256:kek-v' || new_version;
+
   update private.user_api_key_secrets as s set
     ciphertext = extensions.pgp_sym_encrypt(
       extensions.pgp_sym_decrypt(s.ciphertext, old_kek), new_kek, 'cipher-algo=aes256'
@@ -279,8 +284,6 @@ begin
 
   perform vault.update_secret(kek_secret_id, new_kek);
   update private.api_key_kek_version as v set version = new_version, rotated_at = now();
-  update public.user_api_keys as k set encrypted_key = 'pgp-aes256:kek-v' || new_version
-  where k.encrypted_key is distinct from 'pgp-aes256:kek-v' || new_version;
   return rotated;
 end;
 $$;

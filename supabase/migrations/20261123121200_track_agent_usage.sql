@@ -71,27 +71,56 @@ language plpgsql
 security definer
 set search_path = ''
 as $$
+-- @plpgsql_check_options: oldtable = old_rows, newtable = new_rows
 begin
+  -- A statement trigger that locks in id order like count_agent_usage: a row trigger locked
+  -- each row's agents in the order the rows were updated, so two updates moving interactions
+  -- of the same agents in opposite orders deadlocked. Rows are not paired by id: an (agent,
+  -- start) that gained or lost rows moved; updates of other columns touch no agent.
   perform from public.ai_agents as a
-  where a.id in (old.agent_id, new.agent_id)
+  where a.id in (
+    select c.agent_id
+    from (
+      select n.agent_id, n.started_at, 1 as delta from new_rows as n
+      union all
+      select o.agent_id, o.started_at, -1 as delta from old_rows as o
+    ) as c
+    group by c.agent_id, c.started_at
+    having sum(c.delta) <> 0
+  )
   order by a.id
   for no key update of a;
+  if not found then
+    return null;
+  end if;
 
   update public.ai_agents as a
   set
-    usage_count = a.usage_count
-    + case when a.id = new.agent_id then 1 else 0 end
-    - case when a.id = old.agent_id then 1 else 0 end,
+    usage_count = a.usage_count + d.delta,
     last_used_at = (
       select max(i.started_at) from public.ai_interactions as i
       where i.agent_id = a.id and i.user_id = a.user_id
     )
-  where a.id in (old.agent_id, new.agent_id);
+  from (
+    select m.agent_id, sum(m.delta)::integer as delta
+    from (
+      select c.agent_id, sum(c.delta) as delta
+      from (
+        select n.agent_id, n.started_at, 1 as delta from new_rows as n
+        union all
+        select o.agent_id, o.started_at, -1 as delta from old_rows as o
+      ) as c
+      group by c.agent_id, c.started_at
+      having sum(c.delta) <> 0
+    ) as m
+    group by m.agent_id
+  ) as d
+  where a.id = d.agent_id;
   return null;
 end;
 $$;
 comment on function private.recount_agent_usage_on_move() is
-'Row trigger function on ai_interactions: when an interaction changes agent or started_at, moves it between the agents'' usage_count and recomputes their last_used_at.';
+'Statement trigger function on ai_interactions: after an update that moves interactions (changes their agent or started_at), locks the agents concerned in id order, moves the interactions between their usage_count and recomputes their last_used_at.';
 revoke execute on function private.recount_agent_usage_on_move() from public, anon, authenticated, service_role;
 
 create trigger ai_interactions_count_agent_usage_insert
@@ -108,8 +137,9 @@ create trigger ai_interactions_count_agent_usage_truncate
 after truncate on public.ai_interactions
 for each statement execute function private.count_agent_usage();
 
+-- Transition tables rule out a column list (update of agent_id, started_at): the function
+-- itself finds the moved rows and returns at once when there are none.
 create trigger ai_interactions_recount_agent_usage_on_move
-after update of agent_id, started_at on public.ai_interactions
-for each row
-when (old.agent_id is distinct from new.agent_id or old.started_at is distinct from new.started_at)
-execute function private.recount_agent_usage_on_move();
+after update on public.ai_interactions
+referencing old table as old_rows new table as new_rows
+for each statement execute function private.recount_agent_usage_on_move();
