@@ -31,6 +31,9 @@ create table public.ai_interactions (
   references public.ai_agents (id, user_id) on update cascade on delete cascade,
   constraint ai_interactions_title_not_blank check (title ~ '\S' and length(title) <= 500),
   constraint ai_interactions_description_length check (length(description) <= 4000),
+  -- Bounded like interaction_types.id, so an oversized value is refused by a check before
+  -- the btree index refuses it with 54000 (index row size).
+  constraint ai_interactions_interaction_type_id_length check (length(interaction_type_id) <= 63),
   constraint ai_interactions_external_link_http check (
     external_link ~ '^https?://[^\s]+$' and length(external_link) <= 2000
   ),
