@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from .errors import NotFound, PermissionDenied
+from .errors import AgentsDBError, NotFound, PermissionDenied
 from .models import (
     Agent,
     AgentConfig,
@@ -193,8 +193,15 @@ class Client:
         )
         first = [primary_feature] if primary_feature else []
         wanted = list(dict.fromkeys([*first, *features]))
-        for feature_id in wanted:
-            self.add_agent_feature(agent.id, feature_id, primary=feature_id == primary_feature)
+        try:
+            for feature_id in wanted:
+                self.add_agent_feature(agent.id, feature_id, primary=feature_id == primary_feature)
+        except AgentsDBError:
+            # Each call is its own request (PostgREST runs one statement per request), so a
+            # refused feature would leave the agent without it: remove the agent (its
+            # mappings cascade) and re-raise, so a refused create_agent leaves nothing.
+            self.transport.delete("ai_agents", [eq("id", agent.id)])
+            raise
         return agent
 
     def get_agent(self, agent_id: UUID | str) -> Agent:

@@ -23,7 +23,7 @@ from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from .errors import AgentsDBError, NotFound, TransportError, error_for
+from .errors import AgentsDBError, InvalidInput, NotFound, TransportError, error_for
 from .request import claims_for, request
 
 OPERATORS = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
@@ -131,6 +131,10 @@ def _where(filters: Sequence[Filter]) -> tuple[sql.Composable, list[Any]]:
 def _translate(exc: psycopg.Error) -> AgentsDBError:
     if isinstance(exc, psycopg.OperationalError) and exc.sqlstate is None:
         return TransportError(None, f"cannot reach the database: {exc}".strip())
+    if isinstance(exc, psycopg.DataError) and exc.sqlstate is None:
+        # psycopg refuses to send a NUL character in text; the server would refuse the same
+        # byte with 22021 (character_not_in_repertoire).
+        return InvalidInput("22021", str(exc))
     diag = exc.diag
     return error_for(
         exc.sqlstate, diag.message_primary or str(exc), diag.message_hint, diag.message_detail
@@ -186,6 +190,10 @@ class PostgresTransport:
                 return cur.fetchall() if cur.description else []
         except psycopg.Error as exc:
             raise _translate(exc) from exc
+        except UnicodeEncodeError as exc:  # a lone surrogate in a str cannot be sent as UTF-8
+            raise InvalidInput(
+                "22021", f"a text value is not valid Unicode: {exc.reason} at {exc.start}"
+            ) from exc
         finally:
             if conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
                 conn.read_only = restore

@@ -26,6 +26,10 @@ create table public.ai_agents (
   -- Target of the (agent_id, user_id) foreign keys: child rows belong to the agent's owner.
   constraint ai_agents_id_user_id_key unique (id, user_id),
   constraint ai_agents_name_not_blank check (name ~ '\S' and length(name) <= 200),
+  -- Bounded like the ids they reference, so an oversized value is refused by a check before
+  -- the btree index refuses it with 54000 (index row size).
+  constraint ai_agents_vendor_id_length check (length(vendor_id) <= 63),
+  constraint ai_agents_service_id_length check (length(service_id) <= 128),
   constraint ai_agents_description_length check (length(description) <= 4000),
   constraint ai_agents_model_name_format check (model_name ~ '^[^\s]{1,200}$'),
   constraint ai_agents_system_prompt_length check (length(system_prompt) <= 100000),

@@ -9,7 +9,10 @@ create table public.agent_feature_mappings (
   created_at timestamptz not null default now(),
   constraint agent_feature_mappings_agent_owned_by_user foreign key (agent_id, user_id)
   references public.ai_agents (id, user_id) on update cascade on delete cascade,
-  constraint agent_feature_mappings_agent_id_feature_id_key unique (agent_id, feature_id)
+  constraint agent_feature_mappings_agent_id_feature_id_key unique (agent_id, feature_id),
+  -- Bounded like agent_features.id, so an oversized value is refused by a check before the
+  -- btree index refuses it with 54000 (index row size).
+  constraint agent_feature_mappings_feature_id_length check (length(feature_id) <= 63)
 );
 
 comment on table public.agent_feature_mappings is

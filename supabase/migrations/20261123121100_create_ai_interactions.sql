@@ -31,6 +31,9 @@ create table public.ai_interactions (
   references public.ai_agents (id, user_id) on update cascade on delete cascade,
   constraint ai_interactions_title_not_blank check (title ~ '\S' and length(title) <= 500),
   constraint ai_interactions_description_length check (length(description) <= 4000),
+  -- Bounded like interaction_types.id, so an oversized value is refused by a check before
+  -- the btree index refuses it with 54000 (index row size).
+  constraint ai_interactions_interaction_type_id_length check (length(interaction_type_id) <= 63),
   constraint ai_interactions_external_link_http check (
     external_link ~ '^https?://[^\s]+$' and length(external_link) <= 2000
   ),
@@ -45,12 +48,17 @@ create table public.ai_interactions (
   constraint ai_interactions_input_tokens_non_negative check (input_tokens >= 0),
   constraint ai_interactions_output_tokens_non_negative check (output_tokens >= 0),
   constraint ai_interactions_total_cost_non_negative check (total_cost >= 0),
+  -- numeric(16, 8) accepts NaN, and NaN >= 0 holds in PostgreSQL: refuse it explicitly.
+  constraint ai_interactions_total_cost_not_nan check (total_cost <> 'NaN'),
   constraint ai_interactions_tags_valid check (private.is_valid_tag_array(tags)),
   constraint ai_interactions_keywords_valid check (private.is_valid_tag_array(keywords)),
   constraint ai_interactions_satisfaction_rating_range check (satisfaction_rating between 1 and 5),
   constraint ai_interactions_usefulness_rating_range check (usefulness_rating between 1 and 5),
   constraint ai_interactions_feedback_notes_length check (length(feedback_notes) <= 10000),
   constraint ai_interactions_ended_after_started check (ended_at >= started_at),
+  -- infinity would break the arithmetic on times (activity score, durations).
+  constraint ai_interactions_started_at_finite check (isfinite(started_at)),
+  constraint ai_interactions_ended_at_finite check (isfinite(ended_at)),
   constraint ai_interactions_duration_minutes_non_negative check (duration_minutes >= 0),
   constraint ai_interactions_status_valid check (
     status in ('active', 'completed', 'archived', 'deleted')
@@ -113,6 +121,8 @@ language plpgsql
 security invoker
 set search_path = ''
 as $$
+declare
+  minutes numeric;
 begin
   -- An explicit duration wins: on insert any non-null value, on update a changed one.
   if tg_op = 'INSERT' then
@@ -123,7 +133,21 @@ begin
     or (new.started_at = old.started_at and new.ended_at is not distinct from old.ended_at) then
     return new;
   end if;
-  new.duration_minutes := round(extract(epoch from new.ended_at - new.started_at) / 60)::integer;
+  -- Missing, reversed or infinite times derive nothing; the check constraints judge them.
+  if new.ended_at is null or new.ended_at < new.started_at
+    or not isfinite(new.started_at) or not isfinite(new.ended_at) then
+    new.duration_minutes := null;
+    return new;
+  end if;
+  -- Epoch seconds are numeric: subtracting far-apart times as an interval would overflow.
+  minutes := round((extract(epoch from new.ended_at) - extract(epoch from new.started_at)) / 60);
+  if minutes > 2147483647 then
+    raise exception using
+      errcode = '22003',
+      message = 'duration_minutes: ended_at - started_at is more than 2147483647 minutes',
+      hint = 'Check started_at and ended_at, or pass duration_minutes.';
+  end if;
+  new.duration_minutes := minutes::integer;
   return new;
 end;
 $$;

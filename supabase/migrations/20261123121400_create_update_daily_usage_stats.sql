@@ -35,6 +35,13 @@ begin
       message = 'target_date: must be a finite date',
       hint = 'Pass a calendar date such as 2026-01-31.';
   end if;
+  -- The day's end must be a timestamp, whose range ends before the date type's.
+  if target_date > date '294276-12-30' then
+    raise exception using
+      errcode = '22023',
+      message = 'target_date: must be 294276-12-30 or earlier',
+      hint = 'Pass a calendar date such as 2026-01-31.';
+  end if;
 
   -- One refresh of a given day at a time: a second one waits, then recomputes from a newer
   -- snapshot, so an older result never overwrites a newer one.
