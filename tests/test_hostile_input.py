@@ -23,6 +23,7 @@ from hostile import (
     stored_query,
     table_counts,
     values_for,
+    without_audit,
     write,
 )
 from hypothesis import event, given
@@ -141,7 +142,7 @@ def test_insert_stores_exactly_or_refuses_cleanly(world, conns, data):
         event("stored")
         check_stored(admin, table, column, out.row_id, out.expected, value)
         key = f"public.{table}"
-        assert table_counts(admin) == {**before, key: before[key] + 1}
+        assert without_audit(table_counts(admin)) == without_audit({**before, key: before[key] + 1})
 
 
 @hostile_settings(max_examples=50)
@@ -159,10 +160,11 @@ def test_update_stores_exactly_or_changes_nothing(world, conns, data):
         event(f"refused {out.error.sqlstate}")
         check_refusal(out.error, deep_json=is_deep(value))
         assert row_text(admin, table, row_id) == row_before, f"{table}.{column}: half-updated"
+        assert table_counts(admin) == before
     else:
         event("stored")
         check_stored(admin, table, column, row_id, out.expected, value)
-    assert table_counts(admin) == before
+        assert without_audit(table_counts(admin)) == without_audit(before)
 
 
 # -- bytes a JSON body cannot carry: invalid UTF-8 and NUL, through psycopg ------------------

@@ -35,3 +35,13 @@ def test_a_failed_request_leaves_nothing_and_restores_the_role(db):
 def test_unknown_role_is_refused():
     with pytest.raises(ValueError, match="role must be one of"):
         claims_for("postgres")
+
+
+def test_a_request_runs_under_its_role_statement_timeout(db):
+    """As PostgREST applies the impersonated role's settings: anon 3 s, authenticated 8 s."""
+    for role, timeout in (("anon", "3s"), ("authenticated", "8s")):
+        with request(db, claims_for(role)):
+            assert db.execute("show statement_timeout").fetchone()[0] == timeout
+    with request(db, claims_for("service_role")):
+        assert db.execute("show statement_timeout").fetchone()[0] == "0"
+    assert db.execute("show statement_timeout").fetchone()[0] == "0"

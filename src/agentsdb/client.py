@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from .errors import AgentsDBError, NotFound, PermissionDenied
+from .errors import AgentsDBError, InvalidInput, NotFound, PermissionDenied
 from .models import (
     Agent,
     AgentConfig,
@@ -173,6 +173,18 @@ class Client:
         primary_feature: str | None = None,
     ) -> Agent:
         """Create an agent owned by the caller, with its features (primary one marked)."""
+        first = [primary_feature] if primary_feature else []
+        wanted = list(dict.fromkeys([*first, *features]))
+        if wanted:
+            # Refuse unknown features before writing anything: the agent and its mappings
+            # are separate requests, and a refusal should leave no trace, not even in the
+            # audit log.
+            active = {f.id for f in self.list_features()}
+            unknown = [f for f in wanted if f not in active]
+            if unknown:
+                raise InvalidInput(
+                    "23503", f"features: no active feature {', '.join(map(repr, unknown))}"
+                )
         agent = self._insert(
             Agent,
             "ai_agents",
@@ -191,8 +203,6 @@ class Client:
                 "is_favorite": is_favorite,
             },
         )
-        first = [primary_feature] if primary_feature else []
-        wanted = list(dict.fromkeys([*first, *features]))
         try:
             for feature_id in wanted:
                 self.add_agent_feature(agent.id, feature_id, primary=feature_id == primary_feature)

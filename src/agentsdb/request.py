@@ -30,17 +30,31 @@ def claims_for(role: str, user_id: UUID | str | None = None, **extra: Any) -> di
 
 
 def set_request(conn: psycopg.Connection, claims: dict[str, Any]) -> None:
-    """Inside an open transaction: become the request's role with its claims."""
+    """Inside an open transaction: become the request's role with its claims, and apply the
+    role's own statement_timeout (anon 3 s, authenticated 8 s on Supabase), as PostgREST
+    applies the settings of the role it impersonates."""
     conn.execute(
-        "select set_config('role', %s, true), set_config('request.jwt.claims', %s, true)",
-        (claims["role"], json.dumps(claims)),
+        "select set_config('role', %(role)s, true),"
+        " set_config('request.jwt.claims', %(claims)s, true),"
+        " (select set_config('statement_timeout', substr(c, length('statement_timeout=') + 1),"
+        "   true)"
+        "  from pg_catalog.pg_db_role_setting as s, unnest(s.setconfig) as c"
+        "  where s.setrole = to_regrole(%(role)s)"
+        "    and s.setdatabase in (0, (select oid from pg_catalog.pg_database"
+        "                             where datname = current_database()))"
+        "    and c like 'statement\\_timeout=%%'"
+        "  order by s.setdatabase desc limit 1)",
+        {"role": claims["role"], "claims": json.dumps(claims)},
     )
 
 
 def clear_request(conn: psycopg.Connection) -> None:
-    """Back to the connection's own role, with no claims, in the same transaction."""
+    """Back to the connection's own role, claims and timeout, in the same transaction."""
     conn.execute(
-        "select set_config('role', 'none', true), set_config('request.jwt.claims', '', true)"
+        "select set_config('role', 'none', true), set_config('request.jwt.claims', '', true),"
+        " set_config('statement_timeout',"
+        "   (select reset_val from pg_catalog.pg_settings where name = 'statement_timeout'),"
+        "   true)"
     )
 
 
