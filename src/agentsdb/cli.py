@@ -21,6 +21,7 @@ from .config import ConfigError, Settings
 from .errors import AgentsDBError
 from .local import LocalCluster, LocalError
 from .migrations import MigrationError, Migrator, apply_platform
+from .text import format_table
 
 
 class CliError(Exception):
@@ -238,11 +239,8 @@ def print_rows(rows, out, as_json: bool) -> None:
         print("(no rows)", file=out)
         return
     columns = list(rows[0])
-    cells = [[("" if r.get(c) is None else str(r.get(c))) for c in columns] for r in rows]
-    widths = [min(40, max(len(c), *(len(row[i]) for row in cells))) for i, c in enumerate(columns)]
-    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)), file=out)
-    for row in cells:
-        print("  ".join(v[:w].ljust(w) for v, w in zip(row, widths, strict=True)), file=out)
+    cells = [["" if r.get(c) is None else str(r.get(c)) for c in columns] for r in rows]
+    print(format_table(columns, cells, max_width=40), file=out)
 
 
 def cmd_rpc(target: Target, args, out) -> None:

@@ -19,6 +19,7 @@ import psycopg
 
 from .client import Client
 from .errors import NotFound
+from .text import format_table
 
 DEMO_EMAIL = "demo-{name}@agentsdb.local"
 DAYS = 21
@@ -98,12 +99,7 @@ def _cost(service_id: str, tokens_in: int, tokens_out: int) -> Decimal:
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [
-        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
-    ]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
-    return "\n".join("    " + line for line in lines)
+    return format_table(headers, rows, indent="    ")
 
 
 def run(dsn: str, say: Callable[[str], None], progress: Callable[[int, int], None]) -> None:
