@@ -1,6 +1,6 @@
 begin;
 \ir helpers.psql
-select plan(10);
+select plan(11);
 
 -- The helpers act as PostgREST would.
 select tests.create_user('alice');
@@ -66,6 +66,26 @@ select is(
   ),
   '{}'::text [],
   'every public view is security_invoker'
+);
+
+-- Every foreign key is served by an index that leads with its columns.
+select is(
+  array(
+    select c.conrelid::regclass::text || '.' || c.conname
+    from pg_constraint as c
+    where
+      c.contype = 'f'
+      and c.connamespace = 'public'::regnamespace
+      and not exists (
+        select from pg_index as i
+        where
+          i.indrelid = c.conrelid
+          and (i.indkey::int2 [])[0:cardinality(c.conkey) - 1] @> c.conkey
+          and (i.indkey::int2 [])[0:cardinality(c.conkey) - 1] <@ c.conkey
+      )
+  ),
+  '{}'::text [],
+  'every foreign key has an index leading with its columns'
 );
 
 -- The private schema is closed to the API roles (check constraints reach its predicates by
