@@ -1,6 +1,6 @@
 begin;
 \ir helpers.psql
-select plan(11);
+select plan(13);
 
 -- The helpers act as PostgREST would.
 select tests.create_user('alice');
@@ -66,6 +66,36 @@ select is(
   ),
   '{}'::text [],
   'every public view is security_invoker'
+);
+
+-- splinter's security-definer lints, kept in every test run: no definer function in the
+-- exposed schema is executable by anon, and the ones signed-in users may call are exactly the
+-- two accepted in docs/advisors.md (each checks its caller itself).
+select is(
+  array(
+    select p.oid::regprocedure::text from pg_proc as p
+    where
+      p.pronamespace = 'public'::regnamespace
+      and p.prosecdef
+      and has_function_privilege('anon', p.oid, 'execute')
+  ),
+  '{}'::text [],
+  'no security definer function in public is executable by anon'
+);
+select is(
+  array(
+    select p.oid::regprocedure::text from pg_proc as p
+    where
+      p.pronamespace = 'public'::regnamespace
+      and p.prosecdef
+      and has_function_privilege('authenticated', p.oid, 'execute')
+    order by 1
+  ),
+  array[
+    'store_user_api_key(text,text,text,text)',
+    'update_agent_activity_score(uuid)'
+  ],
+  'the security definer RPCs signed-in users may call are the two accepted ones'
 );
 
 -- Every foreign key is served by an index that leads with its columns.
