@@ -15,14 +15,10 @@ declare
   day_end timestamptz;
   written integer;
 begin
-  -- EXECUTE is granted to service_role only; refuse end users explicitly as well (inside a
-  -- definer function current_user is the owner; the `role` setting is still the caller's).
-  if current_setting('role') in ('anon', 'authenticated') then
-    raise exception using
-      errcode = '42501',
-      message = 'update_daily_usage_stats: only service_role may refresh statistics',
-      hint = 'Statistics are refreshed by the server (pg_cron or service_role).';
-  end if;
+  -- EXECUTE is granted to service_role only; the function also checks its caller itself
+  -- (an allow-list: service_role, its members such as postgres and pg_cron's jobs), so a
+  -- mistaken grant, or a custom role that inherits authenticated, cannot refresh anything.
+  perform private.require_service_role('update_daily_usage_stats');
   if target_date is null then
     raise exception using
       errcode = '22004',

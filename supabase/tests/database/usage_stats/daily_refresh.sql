@@ -1,6 +1,6 @@
 begin;
 \ir ../helpers.psql
-select plan(32);
+select plan(33);
 
 set local timezone = 'UTC';
 select tests.create_user('alice');
@@ -88,8 +88,20 @@ grant execute on function public.update_daily_usage_stats(date) to authenticated
 select tests.authenticate_as('alice');
 select throws_ok(
   $$select public.update_daily_usage_stats('2026-03-10')$$,
-  '42501', 'update_daily_usage_stats: only service_role may refresh statistics',
+  '42501', 'update_daily_usage_stats: only service_role may call this function',
   'the function itself refuses a signed-in user'
+);
+-- A custom role inheriting authenticated (PostgREST switches to any role a JWT names) is no
+-- server-side caller either: the check is an allow-list of service_role and its members.
+select tests.clear_authentication();
+create role agentsdb_tests_stats_role nologin;
+grant authenticated to agentsdb_tests_stats_role;
+grant agentsdb_tests_stats_role to postgres;
+select set_config('role', 'agentsdb_tests_stats_role', true);
+select throws_ok(
+  $$select public.update_daily_usage_stats('2026-03-10')$$,
+  '42501', 'update_daily_usage_stats: only service_role may call this function',
+  'a custom role inheriting authenticated cannot refresh statistics'
 );
 select tests.clear_authentication();
 revoke execute on function public.update_daily_usage_stats(date) from authenticated;
