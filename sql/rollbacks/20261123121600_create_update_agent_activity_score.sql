@@ -1,1 +1,2 @@
 drop function public.update_agent_activity_score(uuid);
+drop function private.compute_activity_score(uuid, uuid);

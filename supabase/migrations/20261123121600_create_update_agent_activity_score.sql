@@ -2,6 +2,31 @@
 -- [0, 1], stored on the agent. Clients cannot write ai_agents.activity_score, so the
 -- function is security definer and checks the caller itself: the agent's owner, or a
 -- server-side caller (service_role, the owner of the function, pg_cron).
+
+-- The formula, in one place for this RPC and the daily refresh of every agent.
+create function private.compute_activity_score(agent_id uuid, owner_id uuid)
+returns real
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+  -- Each interaction of the last 90 days weighs exp(-age / 14 days) (1 today, 0.5 after
+  -- about 10 days; future starts count as today); the score is 1 - exp(-sum / 5).
+  select (1 - exp(-coalesce(sum(exp(
+    -greatest(extract(epoch from now() - i.started_at), 0)::double precision / 1209600
+  )), 0) / 5))::real
+  from public.ai_interactions as i
+  where
+    i.agent_id = compute_activity_score.agent_id
+    and i.user_id = compute_activity_score.owner_id
+    and i.started_at >= now() - interval '90 days'
+$$;
+comment on function private.compute_activity_score(uuid, uuid) is
+'The activity score of an agent now: 1 - exp(-S / 5), S = sum over its interactions started in the last 90 days of exp(-age_in_days / 14). Used by update_agent_activity_score and private.refresh_activity_scores.';
+revoke execute on function private.compute_activity_score(uuid, uuid)
+from public, anon, authenticated, service_role;
+
 create function public.update_agent_activity_score(agent_id uuid)
 returns real
 language plpgsql
@@ -40,17 +65,7 @@ begin
       hint = 'Pass the id of an agent you own.';
   end if;
 
-  -- Each interaction of the last 90 days weighs exp(-age / 14 days) (1 today, 0.5 after
-  -- about 10 days; future starts count as today); the score is 1 - exp(-sum / 5).
-  select (1 - exp(-coalesce(sum(exp(
-    -greatest(extract(epoch from now() - i.started_at), 0)::double precision / 1209600
-  )), 0) / 5))::real
-  into score
-  from public.ai_interactions as i
-  where
-    i.agent_id = update_agent_activity_score.agent_id
-    and i.user_id = owner_id
-    and i.started_at >= now() - interval '90 days';
+  score := private.compute_activity_score(update_agent_activity_score.agent_id, owner_id);
 
   update public.ai_agents as a
   set activity_score = score

@@ -132,16 +132,6 @@ select is(
 );
 
 -- The daily schedule exists exactly where pg_cron is installed.
-create function tests.cron_job(job text)
-returns text
-language plpgsql stable as $$
-begin
-  if to_regclass('cron.job') is null then
-    return null;
-  end if;
-  return (select j.schedule || ' ' || j.command from cron.job as j where j.jobname = job);
-end;
-$$;
 select is(
   tests.cron_job('agentsdb-daily-usage-stats'),
   case
