@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 
 import psycopg
+from dotenv import load_dotenv
 
 from . import catalog, demo
 from .client import Client
@@ -202,22 +203,22 @@ def cmd_psql(target: Target, args, out) -> None:
 
 
 def client_for(target: Target, args) -> Client:
-    """SUPABASE_URL (+ keys) when set, else the target database over psycopg; as the user
-    given with --user, or the service role with --service-role, else anon."""
+    """SUPABASE_URL (+ keys, and SUPABASE_ACCESS_TOKEN for --user) when set, else the target
+    database over psycopg; as the user given with --user, the service role with
+    --service-role, else anon."""
     user = getattr(args, "user", None)
-    service = getattr(args, "service_role", False)
-    url = os.environ.get("SUPABASE_URL")
-    if url:
-        name = "SUPABASE_SERVICE_ROLE_KEY" if service else "SUPABASE_ANON_KEY"
-        key = os.environ.get(name)
-        if not key:
-            raise CliError(f"SUPABASE_URL is set but {name} is not")
-        token = os.environ.get("SUPABASE_ACCESS_TOKEN") if user else None
-        if user and not token:
-            raise CliError("with SUPABASE_URL, acting as a user needs SUPABASE_ACCESS_TOKEN")
-        return Client.supabase(url, key, access_token=token)
-    target.ensure_running()
-    return Client.postgres(target.url, user_id=user, service_role=service)
+    load_dotenv(target.settings.project_dir / ".env")  # the environment still wins
+    if not os.environ.get("SUPABASE_URL"):
+        target.ensure_running()
+    try:
+        return Client.from_env(
+            user_id=user,
+            access_token=os.environ.get("SUPABASE_ACCESS_TOKEN") if user else None,
+            service_role=getattr(args, "service_role", False),
+            dsn=target.url,
+        )
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
 
 
 def parse_value(text: str):

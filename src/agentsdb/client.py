@@ -92,9 +92,10 @@ class Client:
         user_id: UUID | str | None = None,
         access_token: str | None = None,
         service_role: bool = False,
+        dsn: str | None = None,
     ) -> Client:
         """SUPABASE_URL with SUPABASE_ANON_KEY / SUPABASE_SERVICE_ROLE_KEY when set, else
-        DATABASE_URL (read from the environment and `.env`)."""
+        `dsn` or DATABASE_URL (read from the environment and `.env`)."""
         from dotenv import load_dotenv
 
         load_dotenv()
@@ -104,8 +105,10 @@ class Client:
             key = os.environ.get(key_name)
             if not key:
                 raise ValueError(f"SUPABASE_URL is set but {key_name} is not")
+            if user_id and not access_token:
+                raise ValueError("with SUPABASE_URL, acting as a user needs their access token")
             return cls.supabase(url, key, access_token=access_token)
-        dsn = os.environ.get("DATABASE_URL")
+        dsn = dsn or os.environ.get("DATABASE_URL")
         if not dsn:
             raise ValueError("set SUPABASE_URL (and keys) or DATABASE_URL")
         return cls.postgres(dsn, user_id=user_id, service_role=service_role)
