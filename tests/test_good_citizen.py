@@ -15,6 +15,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
+import expected_rights as expected
 from agentsdb.migrations import Migrator, apply_platform
 from conftest import ROOT, create_database
 
@@ -265,3 +266,50 @@ def test_installing_and_removing_agentsdb_changes_nothing_of_the_app(cluster, gl
     finally:
         app.close()
         admin.close()
+
+
+# Schemas that are not agentsdb's: the platform's (Supabase's), the deploy tool's, the system's.
+# Every function anywhere else, and every function agentsdb made in public, is agentsdb's.
+NOT_AGENTSDB_SCHEMAS = ("extensions", "auth", "vault", "cron", "supabase_migrations", "tests")
+
+
+def test_every_agentsdb_function_is_executable_exactly_by_the_roles_granted(db):
+    """No agentsdb function relies on default privileges: its ACL names exactly the roles
+    tests/expected_rights.py declares (PUBLIC never), whatever the migration role's defaults.
+    Extension functions (pgTAP, plpgsql_check) are not agentsdb's."""
+    rows = db.execute(
+        """
+        select n.nspname, p.proname, p.oid::regprocedure::text,
+          array(
+            select case a.grantee when 0 then 'PUBLIC' else a.grantee::regrole::text end
+            from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) as a
+            where a.privilege_type = 'EXECUTE' and a.grantee <> p.proowner
+            order by 1
+          )
+        from pg_proc as p join pg_namespace as n on n.oid = p.pronamespace
+        where n.nspname not like 'pg\\_%%' and n.nspname <> 'information_schema'
+          and n.nspname <> all(%s)
+          and not exists (select from pg_depend as d
+                          where d.classid = 'pg_proc'::regclass and d.objid = p.oid
+                            and d.deptype = 'e')
+        order by 3
+        """,
+        (list(NOT_AGENTSDB_SCHEMAS),),
+    ).fetchall()
+    assert len(rows) >= 20, rows
+    declared = {
+        **{f"public.{name}": roles for name, roles in expected.PUBLIC_EXECUTE.items()},
+        **{f"private.{name}": roles for name, roles in expected.PRIVATE_EXECUTE.items()},
+    }
+    problems = []
+    for schema, name, signature, grantees in rows:
+        want = declared.get(f"{schema}.{name}", set())
+        if set(grantees) != want:
+            problems.append(
+                f"{schema}.{signature}: executable by {grantees}, declared {sorted(want)} "
+                "(revoke from public right after creating it, grant explicitly, and declare "
+                "the grantees in tests/expected_rights.py: PUBLIC_EXECUTE or PRIVATE_EXECUTE)"
+            )
+    found = {f"{schema}.{name}" for schema, name, _, _ in rows}
+    problems += [f"{name}: declared but does not exist" for name in sorted(set(declared) - found)]
+    assert problems == [], "\n".join(problems)
