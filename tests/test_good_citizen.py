@@ -12,12 +12,16 @@ in a transaction that is rolled back, as the migration role).
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+
 import psycopg
 import pytest
 
 import expected_rights as expected
 from agentsdb.migrations import Migrator, apply_platform
-from conftest import ROOT, create_database
+from conftest import ROOT, build, create_database
 
 PLATFORM = ROOT / "sql" / "platform"
 SEED = ROOT / "supabase" / "seed.sql"
@@ -313,3 +317,37 @@ def test_every_agentsdb_function_is_executable_exactly_by_the_roles_granted(db):
     found = {f"{schema}.{name}" for schema, name, _, _ in rows}
     problems += [f"{name}: declared but does not exist" for name in sorted(set(declared) - found)]
     assert problems == [], "\n".join(problems)
+
+
+def test_pgtap_created_and_owned_by_the_migration_role_runs_as_users(cluster):
+    """The reported failure: where the migration role is a superuser (plain PostgreSQL, a CI
+    service container), `create extension pgtap` as that role makes it the owner of pgTAP's
+    functions, so its default privileges decide who may call them. The pgTAP files act as
+    anon and authenticated; they must still run."""
+    dbname = "citizen_pgtap_owner"
+    create_database(cluster, dbname)
+    build(cluster, dbname)
+    with psycopg.connect(cluster.admin_dsn(dbname), autocommit=True) as admin:
+        admin.execute("alter role postgres superuser")
+        try:
+            with psycopg.connect(cluster.app_dsn(dbname), autocommit=True) as app:
+                app.execute("create extension if not exists pgtap with schema extensions")
+        finally:
+            admin.execute("alter role postgres nosuperuser")
+        owner = admin.execute(
+            "select p.proowner::regrole::text from pg_proc as p"
+            " where p.oid = 'extensions.plan(integer)'::regprocedure"
+        ).fetchone()[0]
+    assert owner == "postgres"
+    pg_prove = shutil.which("pg_prove")
+    assert pg_prove, "pg_prove missing: apt-get install libtap-parser-sourcehandler-pgtap-perl"
+    env = {
+        **os.environ,
+        "PGHOST": str(cluster.home),
+        "PGPORT": str(cluster.port),
+        "PGUSER": "postgres",
+        "PGDATABASE": dbname,
+    }
+    files = [str(ROOT / "supabase" / "tests" / "database" / "00_structure.sql")]
+    proc = subprocess.run([pg_prove, *files], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
