@@ -52,12 +52,16 @@ alter default privileges in schema app grant select on tables to {worker};
 alter default privileges in schema app grant usage on sequences to {worker};
 """
 
-# A careful app also has its own global default for functions: closed to PUBLIC, open to its
-# worker. agentsdb must leave it exactly so, on install and on rollback.
-APP_GLOBAL_DEFAULTS = """
-alter default privileges revoke execute on functions from public;
-alter default privileges grant execute on functions to {worker};
-"""
+# Apps may have a global default for functions of their own, which agentsdb must leave exactly
+# so, on install and on rollback: closed to PUBLIC, or closed and open to the app's worker.
+APP_GLOBAL_DEFAULTS = {
+    "none": "",
+    "revoke": "alter default privileges revoke execute on functions from public;",
+    "revoke-grant": """
+        alter default privileges revoke execute on functions from public;
+        alter default privileges grant execute on functions to {worker};
+    """,
+}
 
 # Set by the database owner / superuser (Supabase's dashboard does this as supabase_admin).
 APP_SETTINGS = """
@@ -222,9 +226,9 @@ def agentsdb_rows(taken: dict[str, set[tuple]]) -> dict[str, set[tuple]]:
     }
 
 
-@pytest.mark.parametrize("global_defaults", [False, True], ids=["app", "app-with-global-defaults"])
+@pytest.mark.parametrize("global_defaults", sorted(APP_GLOBAL_DEFAULTS))
 def test_installing_and_removing_agentsdb_changes_nothing_of_the_app(cluster, global_defaults):
-    dbname = "citizen_global" if global_defaults else "citizen"
+    dbname = "citizen_" + global_defaults.replace("-", "_")
     worker = f"{dbname}_worker"  # roles are cluster-wide: one per database
     create_database(cluster, dbname)
     with psycopg.connect(cluster.admin_dsn(dbname), autocommit=True) as admin:
@@ -236,8 +240,8 @@ def test_installing_and_removing_agentsdb_changes_nothing_of_the_app(cluster, gl
         # The deploy tool's history schema exists before agentsdb (the Supabase CLI makes it).
         migrator = Migrator(app, ROOT / "supabase" / "migrations", ROOT / "sql" / "rollbacks")
         app.execute(APP.format(worker=worker))
-        if global_defaults:
-            app.execute(APP_GLOBAL_DEFAULTS.format(worker=worker))
+        if APP_GLOBAL_DEFAULTS[global_defaults]:
+            app.execute(APP_GLOBAL_DEFAULTS[global_defaults].format(worker=worker))
         admin.execute(APP_SETTINGS.format(db=dbname, worker=worker))
         # Object ids come from one counter: everything older than this is not agentsdb's.
         boundary = int(
