@@ -281,11 +281,10 @@ def test_installing_and_removing_agentsdb_changes_nothing_of_the_app(cluster, gl
 NOT_AGENTSDB_SCHEMAS = ("extensions", "auth", "vault", "cron", "supabase_migrations", "tests")
 
 
-def test_every_agentsdb_function_is_executable_exactly_by_the_roles_granted(db):
-    """No agentsdb function relies on default privileges: its ACL names exactly the roles
-    tests/expected_rights.py declares (PUBLIC never), whatever the migration role's defaults.
-    Extension functions (pgTAP, plpgsql_check) are not agentsdb's."""
-    rows = db.execute(
+def function_acl_problems(conn: psycopg.Connection) -> list[str]:
+    """Every agentsdb function whose EXECUTE grantees (besides its owner) are not exactly the
+    roles tests/expected_rights.py declares. Extension functions are not agentsdb's."""
+    rows = conn.execute(
         """
         select n.nspname, p.proname, p.oid::regprocedure::text,
           array(
@@ -320,7 +319,27 @@ def test_every_agentsdb_function_is_executable_exactly_by_the_roles_granted(db):
             )
     found = {f"{schema}.{name}" for schema, name, _, _ in rows}
     problems += [f"{name}: declared but does not exist" for name in sorted(set(declared) - found)]
-    assert problems == [], "\n".join(problems)
+    return problems
+
+
+def test_every_agentsdb_function_is_executable_exactly_by_the_roles_granted(db):
+    """No agentsdb function is executable by a role it was not granted to (PUBLIC never)."""
+    assert function_acl_problems(db) == []
+
+
+def test_no_function_leans_on_a_default(cluster):
+    """The same, built with PUBLIC's built-in EXECUTE default given back after every
+    migration (as after 20261130100000): each function revokes and grants for itself."""
+    dbname = "citizen_no_default"
+    create_database(cluster, dbname)
+    with psycopg.connect(cluster.admin_dsn(dbname), autocommit=True) as admin:
+        assert apply_platform(admin, PLATFORM)
+    with psycopg.connect(cluster.app_dsn(dbname), autocommit=True) as app:
+        migrator = Migrator(app, ROOT / "supabase" / "migrations", ROOT / "sql" / "rollbacks")
+        for migration in migrator.available():
+            migrator.apply(migration)
+            app.execute("alter default privileges grant execute on functions to public")
+        assert function_acl_problems(app) == []
 
 
 def test_pgtap_created_and_owned_by_the_migration_role_runs_as_users(cluster):
