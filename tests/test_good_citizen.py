@@ -5,9 +5,10 @@ back entirely leaves the app exactly as it was.
 The app has its own schema, tables, sequence, functions, an extension, a role with settings,
 database settings, grants and default privileges (per schema and global). A snapshot of all of
 it (objects, owners, ACLs, comments, default privileges, roles, settings, event triggers,
-extensions) is compared before install, after install and after rollback; so are the
-privileges that objects the app creates afterwards receive (the app's "later" objects, created
-in a transaction that is rolled back, as the migration role).
+extensions, policies, publications) is compared before install, after install and after
+rollback (the foreign-key triggers PostgreSQL adds to auth.users are internal, left out, and
+stated in the README); so are the privileges that objects the app creates afterwards receive
+(the app's "later" objects, created as the migration role in a transaction rolled back).
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ create schema app;
 comment on schema app is 'the app''s own schema';
 create table app.notes (id bigint generated always as identity primary key, body text not null);
 comment on table app.notes is 'the app''s notes';
+alter table app.notes enable row level security;
+create policy notes_select_worker on app.notes for select to {worker} using (true);
 create table public.app_profiles (id uuid primary key, nickname text);
 create function app.note_count() returns bigint language sql stable
   as $$ select count(*) from app.notes $$;
@@ -127,6 +130,20 @@ SNAPSHOT = {
         join pg_namespace as n on n.oid = c.relnamespace
         where not t.tgisinternal and n.nspname <> all(%(ours)s)
           and (n.nspname <> 'public' or c.oid < %(boundary)s)
+    """,
+    "policies": """
+        select c.oid::regclass::text || '.' || pol.polname, pol.polcmd::text,
+          pol.polpermissive, pol.polroles::regrole[]::text,
+          pg_get_expr(pol.polqual, pol.polrelid), pg_get_expr(pol.polwithcheck, pol.polrelid)
+        from pg_policy as pol join pg_class as c on c.oid = pol.polrelid
+        join pg_namespace as n on n.oid = c.relnamespace
+        where n.nspname <> all(%(ours)s) and (n.nspname <> 'public' or c.oid < %(boundary)s)
+    """,
+    "publications": """
+        select p.pubname, p.puballtables, p.pubinsert, p.pubupdate, p.pubdelete,
+          array(select r.prrelid::regclass::text from pg_publication_rel as r
+                where r.prpubid = p.oid order by 1)::text
+        from pg_publication as p
     """,
     "default_privileges": """
         select d.defaclrole::regrole::text, coalesce(d.defaclnamespace::regnamespace::text, ''),
