@@ -55,9 +55,11 @@ def create_database(cluster: LocalCluster, name: str, template: str | None = Non
 
 @pytest.fixture(scope="session")
 def database(cluster: LocalCluster) -> str:
-    """DSN (as `postgres`) of the session's main database, built once."""
+    """DSN (as `postgres`) of the session's main database, built once; pgTAP is created as
+    `supabase test db` creates it: by the migration role, after the migrations, in extensions
+    (the local platform lets `postgres` do it, as supautils does on Supabase)."""
     build(cluster, "postgres")
-    with psycopg.connect(cluster.admin_dsn(), autocommit=True) as conn:
+    with psycopg.connect(cluster.app_dsn(), autocommit=True) as conn:
         conn.execute("create extension if not exists pgtap with schema extensions")
     return cluster.app_dsn()
 

@@ -450,3 +450,21 @@ ARGUMENTS: dict[str, object] = {
 PRIVATE_EXECUTE: dict[str, set[str]] = {
     "is_valid_tag_array": {"authenticated", "service_role"},
 }
+
+# Functions in schema public and the roles EXECUTE is granted to (besides the owner). PUBLIC is
+# never among them: every function is revoked from PUBLIC and granted explicitly right after it
+# is created, so its rights do not depend on anyone's default privileges
+# (tests/test_good_citizen.py compares every agentsdb function's ACL with this and
+# PRIVATE_EXECUTE). A function absent here is executable by no role but its owner.
+PUBLIC_EXECUTE: dict[str, set[str]] = {
+    "get_agent_with_features": {"authenticated", "service_role"},
+    "get_agent_usage_summary": {"authenticated", "service_role"},
+    "update_agent_activity_score": {"authenticated", "service_role"},
+    "store_user_api_key": {"authenticated"},
+    "get_user_api_key": {"service_role"},
+    "update_api_key_last_used": {"service_role"},
+    "rotate_api_key_encryption_key": {"service_role"},
+    "add_vendor": {"service_role"},
+    "add_vendor_service": {"service_role"},
+    "update_daily_usage_stats": {"service_role"},
+}
