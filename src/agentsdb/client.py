@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from . import inputs
 from .errors import AgentsDBError, InvalidInput, NotFound, PermissionDenied
 from .models import (
     Agent,
@@ -28,6 +29,7 @@ from .models import (
     VendorService,
 )
 from .transport import (
+    MAX_ROWS,
     Filter,
     JsonValue,
     Order,
@@ -70,6 +72,16 @@ class Client:
 
     def __repr__(self) -> str:
         return f"Client({self.transport!r})"
+
+    def close(self) -> None:
+        """Give back the transport's connections (its share of the DSN's pool)."""
+        self.transport.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
@@ -122,7 +134,22 @@ class Client:
         order: Sequence[Order] = (),
         limit: int | None = None,
     ) -> list:
-        rows = self.transport.select(table, model.columns(), filters, order, limit)
+        """Every matching row (or the first `limit`), paged past the API's max_rows. The
+        order ends with `id` when the rows have one, so pages never overlap."""
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+            raise TypeError(f"limit: expected int, got {type(limit).__name__}")
+        columns = model.columns()
+        if "id" in columns and all(o.column != "id" for o in order):
+            order = [*order, Order("id")]
+        rows: list[dict[str, Any]] = []
+        while True:
+            want = MAX_ROWS if limit is None else min(MAX_ROWS, limit - len(rows))
+            if want <= 0:
+                break
+            page = self.transport.select(table, columns, filters, order, want, len(rows))
+            rows.extend(page)
+            if len(page) < want:
+                break
         return [model.from_row(r) for r in rows]
 
     def _one(self, model: type[Row], table: str, what: str, filters: Sequence[Filter]):
@@ -135,6 +162,7 @@ class Client:
         return model.from_row(self.transport.insert(table, _only_set(row), model.columns()))
 
     def _update(self, model: type[Row], table: str, what: str, key: Any, values: Mapping):
+        inputs.ident(what, key)
         rows = self.transport.update(table, values, [eq("id", key)], model.columns())
         if not rows:
             raise NotFound("P0002", f"{what}: not found or not yours to change")
@@ -176,6 +204,13 @@ class Client:
         primary_feature: str | None = None,
     ) -> Agent:
         """Create an agent owned by the caller, with its features (primary one marked)."""
+        name = inputs.required_text("name", name)
+        vendor_id = inputs.required_text("vendor_id", vendor_id)
+        features = inputs.text_list("features", features) or []
+        tags = inputs.text_list("tags", tags)
+        configuration = inputs.json_object("configuration", configuration)
+        capabilities = inputs.json_object("capabilities", capabilities)
+        primary_feature = inputs.optional_text("primary_feature", primary_feature)
         first = [primary_feature] if primary_feature else []
         wanted = list(dict.fromkeys([*first, *features]))
         if wanted:
@@ -201,7 +236,7 @@ class Client:
                 "configuration": configuration,
                 "capabilities": capabilities,
                 "notes": notes,
-                "tags": list(tags) if tags is not None else None,
+                "tags": tags,
                 "is_public": is_public,
                 "is_favorite": is_favorite,
             },
@@ -218,6 +253,7 @@ class Client:
         return agent
 
     def get_agent(self, agent_id: UUID | str) -> Agent:
+        inputs.ident("agent_id", agent_id)
         return self._one(Agent, "ai_agents", "agent_id", [eq("id", agent_id)])
 
     def list_agents(self, *, include_public: bool = False) -> list[Agent]:
@@ -231,18 +267,28 @@ class Client:
         unknown = set(fields) - set(AGENT_FIELDS)
         if unknown:
             raise TypeError(f"update_agent() got unknown fields: {', '.join(sorted(unknown))}")
+        if not fields:
+            raise TypeError("update_agent() needs at least one field to change")
+        if "tags" in fields:
+            fields["tags"] = inputs.text_list("tags", fields["tags"])
+        for name in ("configuration", "capabilities"):
+            if fields.get(name) is not None:
+                inputs.json_object(name, fields[name])
         return self._update(Agent, "ai_agents", "agent_id", agent_id, fields)
 
     def share_agent(self, agent_id: UUID | str, public: bool = True) -> Agent:
         return self.update_agent(agent_id, is_public=public)
 
     def delete_agent(self, agent_id: UUID | str) -> None:
+        inputs.ident("agent_id", agent_id)
         if not self.transport.delete("ai_agents", [eq("id", agent_id)]):
             raise NotFound("P0002", "agent_id: not found or not yours to delete")
 
     def add_agent_feature(
         self, agent_id: UUID | str, feature_id: str, *, primary: bool = False
     ) -> FeatureMapping:
+        inputs.ident("agent_id", agent_id)
+        inputs.required_text("feature_id", feature_id)
         return self._insert(
             FeatureMapping,
             "agent_feature_mappings",
@@ -254,6 +300,7 @@ class Client:
         )
 
     def list_agent_features(self, agent_id: UUID | str) -> list[FeatureMapping]:
+        inputs.ident("agent_id", agent_id)
         return self._select(
             FeatureMapping,
             "agent_feature_mappings",
@@ -270,7 +317,14 @@ class Client:
         config_type: str = "json",
         description: str | None = None,
     ) -> AgentConfig:
-        """Set one configuration entry (replacing the value of an existing key)."""
+        """Set one configuration entry (replacing the value of an existing key). `value` is
+        any JSON value but null (the API turns JSON null into SQL NULL, which the column
+        refuses)."""
+        inputs.ident("agent_id", agent_id)
+        inputs.required_text("key", key)
+        inputs.json_value("value", value, allow_null=False)
+        inputs.required_text("config_type", config_type)
+        inputs.optional_text("description", description)
         existing = self._select(
             AgentConfig,
             "ai_agent_configs",
@@ -294,6 +348,7 @@ class Client:
         )
 
     def list_agent_configs(self, agent_id: UUID | str) -> list[AgentConfig]:
+        inputs.ident("agent_id", agent_id)
         return self._select(
             AgentConfig, "ai_agent_configs", [eq("agent_id", agent_id)], [Order("config_key")]
         )
@@ -309,6 +364,10 @@ class Client:
     ) -> ApiKey:
         """Encrypt and store the caller's key (replacing their active key for the same vendor
         and service). The key is sent once and never comes back."""
+        inputs.required_text("vendor_id", vendor_id)
+        inputs.required_text("api_key", api_key)
+        inputs.optional_text("service_id", service_id)
+        inputs.optional_text("display_name", display_name)
         rows = self.transport.rpc(
             "store_user_api_key",
             _only_set(
@@ -335,6 +394,9 @@ class Client:
         self, user_id: UUID | str, vendor_id: str, service_id: str | None = None
     ) -> str:
         """Service role only: the decrypted active key of a user (vendor-level fallback)."""
+        inputs.ident("user_id", user_id)
+        inputs.required_text("vendor_id", vendor_id)
+        inputs.optional_text("service_id", service_id)
         return self.transport.rpc(
             "get_user_api_key",
             {"user_id": str(user_id), "vendor_id": vendor_id, "service_id": service_id},
@@ -365,6 +427,21 @@ class Client:
     ) -> Interaction:
         """Record one interaction of one of the caller's agents; the agent's usage count and
         last use follow, and duration is derived from the times when not given."""
+        inputs.ident("agent_id", agent_id)
+        inputs.required_text("title", title)
+        for field, value, kind in (
+            ("total_cost", total_cost, Decimal | int),
+            ("started_at", started_at, datetime),
+            ("ended_at", ended_at, datetime),
+            ("input_tokens", input_tokens, int),
+            ("output_tokens", output_tokens, int),
+            ("duration_minutes", duration_minutes, int),
+        ):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, kind)):
+                raise TypeError(f"{field}: got {type(value).__name__}")
+        tags = inputs.text_list("tags", tags)
+        keywords = inputs.text_list("keywords", keywords)
+        external_metadata = inputs.json_object("external_metadata", external_metadata)
         return self._insert(
             Interaction,
             "ai_interactions",
@@ -385,8 +462,8 @@ class Client:
                 "external_link": external_link,
                 "external_id": external_id,
                 "external_metadata": external_metadata,
-                "tags": list(tags) if tags is not None else None,
-                "keywords": list(keywords) if keywords is not None else None,
+                "tags": tags,
+                "keywords": keywords,
             },
         )
 
@@ -412,6 +489,7 @@ class Client:
         )
 
     def list_interactions(self, agent_id: UUID | str, *, limit: int = 100) -> list[Interaction]:
+        inputs.ident("agent_id", agent_id)
         return self._select(
             Interaction,
             "ai_interactions",
@@ -451,6 +529,7 @@ class Client:
         return self._select(UsageStats, "ai_usage_stats", filters, [Order("date", desc=True)])
 
     def agent_usage_summary(self, agent_id: UUID | str, days: int = 30) -> AgentUsageSummary:
+        inputs.ident("agent_id", agent_id)
         rows = self.transport.rpc(
             "get_agent_usage_summary",
             {"agent_id": str(agent_id), "days": days},
@@ -459,6 +538,7 @@ class Client:
         return AgentUsageSummary.from_row(rows[0])
 
     def update_activity_score(self, agent_id: UUID | str) -> float:
+        inputs.ident("agent_id", agent_id)
         return float(self.transport.rpc("update_agent_activity_score", {"agent_id": str(agent_id)}))
 
     def refresh_usage_stats(self, day: date) -> int:

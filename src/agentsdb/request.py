@@ -59,10 +59,18 @@ def clear_request(conn: psycopg.Connection) -> None:
 
 
 @contextmanager
-def request(conn: psycopg.Connection, claims: dict[str, Any]) -> Iterator[psycopg.Connection]:
+def request(
+    conn: psycopg.Connection, claims: dict[str, Any], *, read_only: bool = False
+) -> Iterator[psycopg.Connection]:
     """One PostgREST-style request: a transaction (a savepoint when one is already open)
-    with the role and claims set; committed on success, rolled back on error."""
+    with the role and claims set; committed on success, rolled back on error. `read_only`
+    as PostgREST runs reads and calls of STABLE or IMMUTABLE functions: a write is 25006
+    (only when the request opens the transaction: a savepoint cannot narrow its outer one
+    without changing it for good)."""
+    top_level = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     with conn.transaction():
+        if read_only and top_level:
+            conn.execute("set transaction read only")
         set_request(conn, claims)
         try:
             yield conn
