@@ -60,6 +60,17 @@ def _only_set(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 
+def _typed(model: type[Row], row: Mapping[str, Any]):
+    """The row as its model; a value Python cannot hold (a timestamp past year 9999, which
+    PostgreSQL stores) is InvalidInput 22008 from either transport."""
+    try:
+        return model.from_row(dict(row))
+    except ValueError as exc:
+        raise InvalidInput(
+            "22008", f"{model.__name__}: a value Python cannot hold: {exc}"
+        ) from None
+
+
 class Client:
     """One user's (or the service role's) view of agentsdb.
 
@@ -150,7 +161,7 @@ class Client:
             rows.extend(page)
             if len(page) < want:
                 break
-        return [model.from_row(r) for r in rows]
+        return [_typed(model, r) for r in rows]
 
     def _one(self, model: type[Row], table: str, what: str, filters: Sequence[Filter]):
         rows = self._select(model, table, filters, limit=2)
@@ -159,14 +170,14 @@ class Client:
         return rows[0]
 
     def _insert(self, model: type[Row], table: str, row: Mapping[str, Any]):
-        return model.from_row(self.transport.insert(table, _only_set(row), model.columns()))
+        return _typed(model, self.transport.insert(table, _only_set(row), model.columns()))
 
     def _update(self, model: type[Row], table: str, what: str, key: Any, values: Mapping):
         inputs.ident(what, key)
         rows = self.transport.update(table, values, [eq("id", key)], model.columns())
         if not rows:
             raise NotFound("P0002", f"{what}: not found or not yours to change")
-        return model.from_row(rows[0])
+        return _typed(model, rows[0])
 
     # -- the catalog ----------------------------------------------------------------------
     def list_vendors(self) -> list[Vendor]:

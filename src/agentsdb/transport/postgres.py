@@ -76,13 +76,15 @@ def _translate(exc: psycopg.Error) -> AgentsDBError:
     if isinstance(exc, psycopg.OperationalError) and exc.sqlstate is None:
         return TransportError(None, f"cannot reach the database: {exc}".strip())
     if isinstance(exc, psycopg.DataError) and exc.sqlstate is None:
-        # psycopg refused to send a value. Only a NUL in text is what the server would
-        # refuse with 22021 (character_not_in_repertoire); anything else (a year past
-        # 9999...) is a value out of range, 22008/22003 as the server says it.
+        # psycopg refused to send or read a value. Only a NUL in text is what the server
+        # would refuse with 22021 (character_not_in_repertoire); a date past year 9999 is
+        # 22008 (datetime_field_overflow); anything else plain 22000 (data_exception).
         text = str(exc)
         if "NUL" in text:
             return InvalidInput("22021", text)
-        return InvalidInput("22023", f"a value cannot be sent to PostgreSQL: {text}")
+        if "year" in text:  # a date or timestamp Python cannot hold (before 1, past 9999)
+            return InvalidInput("22008", f"a date or time outside years 1 to 9999: {text}")
+        return InvalidInput("22000", f"a value psycopg cannot convert: {text}")
     diag = exc.diag
     return error_for(
         exc.sqlstate, diag.message_primary or str(exc), diag.message_hint, diag.message_detail
