@@ -4,7 +4,10 @@ database, and through the supabase transport when a Supabase project is configur
 from __future__ import annotations
 
 import os
+import random
+import threading
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -15,6 +18,7 @@ import pytest
 from agentsdb.client import Client
 from agentsdb.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from agentsdb.models import Agent, Row
+from agentsdb.transport import SupabaseTransport
 
 SUPABASE_ENV = ("SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_SERVICE_ROLE_KEY")
 
@@ -70,24 +74,29 @@ def _supabase_world() -> World:
         )
         tokens.append(session.access_token)
         ids.append(user.id)
+    shared = create_client(url, anon_key)  # one supabase client for every caller
     return World(
-        alice=Client.supabase(url, anon_key, access_token=tokens[0]),
-        bob=Client.supabase(url, anon_key, access_token=tokens[1]),
-        anon=Client.supabase(url, anon_key),
-        service=Client.supabase(url, service_key),
+        alice=Client(SupabaseTransport(url, anon_key, access_token=tokens[0], client=shared)),
+        bob=Client(SupabaseTransport(url, anon_key, access_token=tokens[1], client=shared)),
+        anon=Client(SupabaseTransport(url, anon_key, client=shared)),
+        service=Client(SupabaseTransport(url, service_key, client=shared)),
         alice_id=ids[0],
         bob_id=ids[1],
     )
 
 
 @pytest.fixture(params=["postgres", "supabase"])
-def world(request, fresh_db) -> World:
+def world(request, fresh_db) -> Iterator[World]:
     if request.param == "supabase":
         missing = [k for k in SUPABASE_ENV if not os.environ.get(k)]
         if missing:
             pytest.skip(f"supabase transport: set {', '.join(missing)} to run it")
-        return _supabase_world()
-    return _postgres_world(fresh_db)
+        built = _supabase_world()
+    else:
+        built = _postgres_world(fresh_db)
+    yield built
+    for client in (built.alice, built.bob, built.anon, built.service):
+        client.close()
 
 
 def test_catalog_is_public(world):
@@ -261,3 +270,50 @@ def test_rows_convert_postgrest_json_and_psycopg_values_alike():
     native = Probe.from_row({"id": uid, "cost": Decimal("0.00000001"), "at": at, "maybe": None})
     assert from_json == native
     assert from_json.cost + Decimal("0.1") == Decimal("0.10000001")
+
+
+def test_threads_and_users_share_one_client_and_never_mix(world):
+    """Many threads, both users and the service role on one shared client per transport:
+    every answer belongs to the caller that asked."""
+    users = {world.alice_id: world.alice, world.bob_id: world.bob}
+    agents = {uid: c.create_agent(f"agent {uid[:8]}", "openai") for uid, c in users.items()}
+    secrets = {uid: f"sk-threaded-{uid}" for uid in users}
+    for uid, client in users.items():
+        client.store_api_key("openai", secrets[uid])
+    wrong: list[str] = []
+    errors: list[BaseException] = []
+
+    def work(seed: int) -> None:
+        rnd = random.Random(seed)  # noqa: S311 - picks work, not secrets
+        try:
+            for n in range(25):
+                uid = rnd.choice(list(users))
+                me = users[uid]
+                step = rnd.randrange(5)
+                if step == 0:
+                    owners = {str(a.user_id) for a in me.list_agents()}
+                elif step == 1:
+                    owners = {str(k.user_id) for k in me.list_api_keys()}
+                elif step == 2:
+                    done = me.record_interaction(agents[uid].id, f"call {seed}-{n}")
+                    owners = {str(done.user_id)}
+                elif step == 3:
+                    owners = {str(s.user_id) for s in me.agent_summary()}
+                else:
+                    key = world.service.get_api_key(uid, "openai")
+                    owners = {uid} if key == secrets[uid] else {"someone else"}
+                if owners != {uid}:
+                    wrong.append(f"step {step} for {uid}: {owners}")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(seed,)) for seed in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and wrong == []
+    for uid, client in users.items():
+        assert client.get_agent(agents[uid].id).usage_count == len(
+            client.list_interactions(agents[uid].id, limit=1000)
+        )

@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ..errors import InvalidInput
+
 OPERATORS = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 
 # PostgREST's db-max-rows on hosted projects and in the default config.toml: a read returns
@@ -22,12 +24,17 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _TOKEN = re.compile(r"[\x21-\x7e]+")
 
 
+class InvalidName(InvalidInput, ValueError):
+    """A table, column, function or argument name that is not a plain identifier, refused
+    before anything is sent (SQLSTATE 42602, invalid_name). Also a ValueError."""
+
+
 def check_name(kind: str, name: Any) -> str:
-    """`name` if it is a plain identifier, else ValueError (naming the kind, not quoting the
-    value in full, which may be anything)."""
+    """`name` if it is a plain identifier, else InvalidName (naming the kind, not quoting
+    the value in full, which may be anything)."""
     if not isinstance(name, str) or not _IDENTIFIER.fullmatch(name):
         shown = repr(name)[:40] if isinstance(name, str) else type(name).__name__
-        raise ValueError(f"{kind}: not a plain identifier ({shown})")
+        raise InvalidName("42602", f"{kind}: not a plain identifier ({shown})")
     return name
 
 
