@@ -250,3 +250,14 @@ def test_the_client_reconnects_after_the_server_restarts(cluster, fresh_db):
         finally:
             cluster.start()
         assert anon.list_vendors()
+
+
+def test_a_client_dropped_without_close_gives_its_pool_back(fresh_db):
+    import gc
+
+    client = Client.postgres(fresh_db)
+    assert client.list_vendors()
+    assert fresh_db in pools._pools
+    del client
+    gc.collect()
+    assert fresh_db not in pools._pools

@@ -89,7 +89,9 @@ def acquire(conninfo: str) -> ConnectionPool:
         return shared.pool
 
 
-def release(conninfo: str) -> None:
+def release(conninfo: str, *, wait: bool = True) -> None:
+    """One client fewer; the last one closes the pool (in the background when `wait` is
+    false: a garbage-collected client may be released on any thread, a pool worker's too)."""
     with _lock:
         shared = _pools.get(conninfo)
         if shared is None:
@@ -98,7 +100,10 @@ def release(conninfo: str) -> None:
         if shared.users > 0:
             return
         del _pools[conninfo]
-    shared.pool.close()
+    if wait:
+        shared.pool.close()
+    else:
+        threading.Thread(target=shared.pool.close, name="agentsdb-pool-close", daemon=True).start()
 
 
 def reachable(conninfo: str) -> None:

@@ -137,16 +137,16 @@ class PostgresTransport:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def close(self) -> None:
+    def close(self, *, wait: bool = True) -> None:
         with self._lock:
             if self._closed:
                 return
             self._closed = True
-        pools.release(self._conninfo)
+        pools.release(self._conninfo, wait=wait)
 
     def __del__(self):  # a client dropped without close() must not pin the pool open
         with suppress(Exception):  # interpreter shutdown
-            self.close()
+            self.close(wait=False)
 
     @contextmanager
     def _connection(self) -> Iterator[psycopg.Connection]:
