@@ -44,6 +44,27 @@ begin
         raise exception using
           errcode = '22023', message = format('catalog.%s: every entry must be a non-empty JSON object', section);
       end if;
+      -- Only keys that name an argument of the admin RPC or a column of the table.
+      select string_agg(format('%I', k), ', ' order by k) into call_args
+      from jsonb_object_keys(item) as k
+      where k not in (
+        select unnest(p.proargnames) from pg_catalog.pg_proc as p
+        where
+          p.pronamespace = 'public'::pg_catalog.regnamespace
+          and p.proname = case section
+            when 'vendors' then 'add_vendor' when 'vendor_services' then 'add_vendor_service'
+          end
+        union all
+        select a.attname::text from pg_catalog.pg_attribute as a
+        where
+          a.attrelid = pg_catalog.to_regclass('public.' || section)
+          and a.attnum > 0 and not a.attisdropped
+          and section in ('agent_features', 'interaction_types')
+      );
+      if call_args is not null then
+        raise exception using
+          errcode = '22023', message = format('catalog.%s: unknown keys %s', section, call_args);
+      end if;
       if section in ('vendors', 'vendor_services') then
         select string_agg(format('%I => %L', e.key, e.value #>> '{}'), ', ') into call_args
         from jsonb_each(item) as e;
