@@ -3,6 +3,7 @@ database, and through the supabase transport when a Supabase project is configur
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 import threading
@@ -15,7 +16,7 @@ from decimal import Decimal
 import psycopg
 import pytest
 
-from agentsdb.client import Client
+from agentsdb.client import METHODS, AsyncClient, Client
 from agentsdb.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from agentsdb.models import Agent, Row
 from agentsdb.transport import SupabaseTransport
@@ -33,6 +34,7 @@ class World:
     service: Client
     alice_id: str
     bob_id: str
+    tokens: dict[str, str] | None = None  # the users' access tokens (supabase only)
 
 
 def _postgres_world(dsn: str) -> World:
@@ -82,21 +84,95 @@ def _supabase_world() -> World:
         service=Client(SupabaseTransport(url, service_key, client=shared)),
         alice_id=ids[0],
         bob_id=ids[1],
+        tokens={ids[0]: tokens[0], ids[1]: tokens[1]},
     )
 
 
-@pytest.fixture(params=["postgres", "supabase"])
+class EventLoop:
+    """An event loop on a thread of its own, so the blocking tests below can drive an
+    AsyncClient (and several test threads can run its coroutines concurrently)."""
+
+    def __init__(self):
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def run(self, coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
+
+    def stop(self):
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join()
+        self.loop.close()
+
+
+class Awaited:
+    """An AsyncClient seen through the blocking API: each method awaited on the loop."""
+
+    def __init__(self, client: AsyncClient, loop: EventLoop):
+        self.client, self.loop = client, loop
+
+    def __getattr__(self, name):
+        method = getattr(self.client, name)
+        if name not in METHODS:
+            return method
+        return lambda *args, **kwargs: self.loop.run(method(*args, **kwargs))
+
+    def close(self):
+        self.loop.run(self.client.aclose())
+
+
+def _async_world(world: World, loop: EventLoop, build) -> World:
+    """The same users as `world`, through async clients."""
+    return World(
+        alice=Awaited(build(user_id=world.alice_id), loop),
+        bob=Awaited(build(user_id=world.bob_id), loop),
+        anon=Awaited(build(), loop),
+        service=Awaited(build(service_role=True), loop),
+        alice_id=world.alice_id,
+        bob_id=world.bob_id,
+    )
+
+
+@pytest.fixture(params=["postgres", "supabase", "postgres-async", "supabase-async"])
 def world(request, fresh_db) -> Iterator[World]:
-    if request.param == "supabase":
+    if request.param.startswith("supabase"):
         missing = [k for k in SUPABASE_ENV if not os.environ.get(k)]
         if missing:
             pytest.skip(f"supabase transport: set {', '.join(missing)} to run it")
         built = _supabase_world()
     else:
         built = _postgres_world(fresh_db)
+    loop = None
+    if request.param == "postgres-async":
+        for client in (built.alice, built.bob, built.anon, built.service):
+            client.close()
+        loop = EventLoop()
+
+        def build(**kwargs):
+            return AsyncClient.postgres(fresh_db, **kwargs)
+
+        built = _async_world(built, loop, build)
+    elif request.param == "supabase-async":
+        from supabase import acreate_client
+
+        for client in (built.alice, built.bob, built.anon, built.service):
+            client.close()
+        loop = EventLoop()
+        url, anon_key, service_key = (os.environ[k] for k in SUPABASE_ENV)
+        shared = loop.run(acreate_client(url, anon_key))
+        tokens = built.tokens or {}
+
+        def build(user_id=None, service_role=False):
+            key = service_key if service_role else anon_key
+            return AsyncClient.supabase(url, key, access_token=tokens.get(user_id), client=shared)
+
+        built = _async_world(built, loop, build)
     yield built
     for client in (built.alice, built.bob, built.anon, built.service):
         client.close()
+    if loop is not None:
+        loop.stop()
 
 
 def test_catalog_is_public(world):

@@ -302,3 +302,51 @@ def test_list_methods_page_past_max_rows():
     client = create_client(URL, ANON_KEY, options=SyncClientOptions(httpx_client=http))
     vendors = Client(SupabaseTransport(URL, ANON_KEY, client=client)).list_vendors()
     assert [v.id for v in vendors] == [r["id"] for r in rows]
+
+
+def test_async_users_sharing_one_http_client_keep_their_own_token():
+    """The async transport under many concurrent tasks: each answer is its caller's."""
+    import asyncio
+
+    from agentsdb.client import AsyncClient
+    from agentsdb.transport import AsyncSupabaseTransport
+
+    async def echo(req: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0)
+        return httpx.Response(
+            200,
+            json=[{"id": req.headers["authorization"], "name": "v", "auth_type": "api_key"}],
+        )
+
+    async def main() -> list[str]:
+        from supabase.lib.client_options import AsyncClientOptions
+
+        from supabase import acreate_client
+
+        http = httpx.AsyncClient(transport=httpx.MockTransport(echo))
+        shared = await acreate_client(URL, ANON_KEY, options=AsyncClientOptions(httpx_client=http))
+        users = [f"u{n}" for n in range(6)]
+        clients = {
+            u: AsyncClient(
+                AsyncSupabaseTransport(URL, ANON_KEY, access_token=token_for(u), client=shared)
+            )
+            for u in users
+        }
+
+        async def work(u: str) -> list[str]:
+            wrong = []
+            for _ in range(50):
+                (vendor,) = await clients[u].list_vendors()
+                if vendor.id != f"Bearer {token_for(u)}":
+                    wrong.append(u)
+            return wrong
+
+        results = await asyncio.gather(*(work(u) for u in users * 3))
+        with pytest.raises(ValueError, match="not a plain identifier"):
+            await clients["u0"].transport.rpc("../vendors", {})
+        assert "Authorization" not in shared.options.headers or not any(
+            shared.options.headers["Authorization"].endswith(token_for(u)) for u in users
+        )
+        return [w for r in results for w in r]
+
+    assert asyncio.run(main()) == []

@@ -261,3 +261,29 @@ def test_a_client_dropped_without_close_gives_its_pool_back(fresh_db):
     del client
     gc.collect()
     assert fresh_db not in pools._pools
+
+
+def test_async_clients_share_one_pool_and_close_it(fresh_db, cluster):
+    import asyncio
+
+    from agentsdb.client import AsyncClient
+    from agentsdb.transport import pool_async
+
+    dbname = fresh_db.rsplit("dbname=", 1)[-1]
+    users = add_users(fresh_db, 60)
+
+    async def main() -> int:
+        clients = [AsyncClient.postgres(fresh_db, user_id=u) for u in users]
+        agents = await asyncio.gather(*(c.create_agent("a", "openai") for c in clients))
+        listed = await asyncio.gather(*(c.list_agents() for c in clients))
+        for uid, agent, mine in zip(users, agents, listed, strict=True):
+            assert [a.id for a in mine] == [agent.id] and str(agent.user_id) == uid
+        held = _backends(cluster.admin_dsn(), dbname)
+        for client in clients:
+            await client.aclose()
+        assert not pool_async._pools
+        with pytest.raises(TransportError, match="closed"):
+            await clients[0].list_agents()
+        return held
+
+    assert asyncio.run(main()) <= pools.MAX_SIZE

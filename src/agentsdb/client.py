@@ -12,7 +12,13 @@ from typing import Any
 from uuid import UUID
 
 from .operations import Operations
-from .transport import PostgresTransport, SupabaseTransport, Transport
+from .transport import (
+    AsyncPostgresTransport,
+    AsyncSupabaseTransport,
+    PostgresTransport,
+    SupabaseTransport,
+    Transport,
+)
 
 # Every public method of the client, in the order of operations.py.
 METHODS = tuple(
@@ -121,6 +127,42 @@ class Client:
         return cls.postgres(dsn, user_id=user_id, service_role=service_role)
 
 
+class AsyncClient:
+    """`Client` for asyncio: the same methods (awaited), checks, errors and answers, over
+    `AsyncPostgresTransport` or `AsyncSupabaseTransport`; safe to share between tasks.
+    Close it with `await client.aclose()` or `async with`."""
+
+    def __init__(self, transport):
+        self.transport = transport
+        self._operations = Operations(transport)
+
+    def __repr__(self) -> str:
+        return f"AsyncClient({self.transport!r})"
+
+    async def aclose(self) -> None:
+        await self.transport.aclose()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    @classmethod
+    def postgres(
+        cls, dsn: str, *, user_id: UUID | str | None = None, service_role: bool = False
+    ) -> AsyncClient:
+        role = "service_role" if service_role else ("authenticated" if user_id else "anon")
+        return cls(AsyncPostgresTransport(dsn, role, user_id))
+
+    @classmethod
+    def supabase(
+        cls, url: str, key: str, *, access_token: str | None = None, client=None
+    ) -> AsyncClient:
+        """`client`: an async supabase client to share (`await acreate_client(...)`)."""
+        return cls(AsyncSupabaseTransport(url, key, access_token, client=client))
+
+
 def _blocking(name: str):
     operation = getattr(Operations, name)
 
@@ -143,3 +185,4 @@ def _awaitable(name: str):
 
 for _name in METHODS:
     setattr(Client, _name, _blocking(_name))
+    setattr(AsyncClient, _name, _awaitable(_name))

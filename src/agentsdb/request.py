@@ -8,8 +8,8 @@ transaction-locally, runs the query, and commits.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -80,3 +80,42 @@ def request(
                 and conn.info.transaction_status != psycopg.pq.TransactionStatus.INERROR
             ):
                 clear_request(conn)
+
+
+class _Statements:
+    """Stands in for a connection to collect what set_request/clear_request execute, so the
+    async request runs exactly the same statements."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[Any, Any]] = []
+
+    def execute(self, query: Any, params: Any = None) -> None:
+        self.calls.append((query, params))
+
+
+def _statements(step, *args: Any) -> list[tuple[Any, Any]]:
+    collected = _Statements()
+    step(collected, *args)
+    return collected.calls
+
+
+@asynccontextmanager
+async def arequest(
+    conn: psycopg.AsyncConnection, claims: dict[str, Any], *, read_only: bool = False
+) -> AsyncIterator[psycopg.AsyncConnection]:
+    """`request` for an async connection: the same transaction, statements and rules."""
+    top_level = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    async with conn.transaction():
+        if read_only and top_level:
+            await conn.execute("set transaction read only")
+        for query, params in _statements(set_request, claims):
+            await conn.execute(query, params)
+        try:
+            yield conn
+        finally:
+            if (
+                not conn.broken
+                and conn.info.transaction_status != psycopg.pq.TransactionStatus.INERROR
+            ):
+                for query, params in _statements(clear_request):
+                    await conn.execute(query, params)

@@ -100,7 +100,147 @@ def _masked(conninfo: str, text: str) -> str:
     return text.replace(str(password), "***") if password else text
 
 
-class PostgresTransport:
+class PostgresStatements:
+    """The SQL of every call, shared by the blocking and the async transport: each method
+    is a generator that yields `(query, params, read_only)` for one request and receives
+    its rows."""
+
+    _signatures: dict[str, tuple[dict[str, str], bool, bool]]
+
+    def _steps_select(self, table, columns, filters=(), order=(), limit=None, offset=0):
+        where, params = _where(filters)
+        query = sql.SQL("select {} from {}{}").format(
+            _columns(columns), sql.Identifier("public", check_name("table", table)), where
+        )
+        if order:
+            query += sql.SQL(" order by ") + sql.SQL(", ").join(
+                sql.SQL("{} {}").format(
+                    sql.Identifier(o.column), sql.SQL("desc" if o.desc else "asc")
+                )
+                for o in order
+            )
+        query += sql.SQL(" limit {} offset {}").format(
+            sql.Literal(row_limit(limit)), sql.Literal(max(int(offset), 0))
+        )
+        return (yield query, params, True)
+
+    def _steps_insert(self, table, row, columns):
+        names = [check_name("column", k) for k in row]
+        query = sql.SQL("insert into {} ({}) values ({}) returning {}").format(
+            sql.Identifier("public", check_name("table", table)),
+            sql.SQL(", ").join(map(sql.Identifier, names)),
+            sql.SQL(", ").join(sql.Placeholder() for _ in row),
+            _columns(columns),
+        )
+        rows = yield query, [_param(v) for v in row.values()], False
+        return rows[0]
+
+    def _steps_update(self, table, values, filters, columns):
+        if not values:
+            raise ValueError("update: no column to change")
+        where, params = _where(filters)
+        query = sql.SQL("update {} set {}{} returning {}").format(
+            sql.Identifier("public", check_name("table", table)),
+            sql.SQL(", ").join(
+                sql.SQL("{} = %s").format(sql.Identifier(check_name("column", k))) for k in values
+            ),
+            where,
+            _columns(columns),
+        )
+        return (yield query, [*map(_param, values.values()), *params], False)
+
+    def _steps_delete(self, table, filters):
+        where, params = _where(filters)
+        query = sql.SQL("delete from {}{} returning 1").format(
+            sql.Identifier("public", check_name("table", table)), where
+        )
+        return len((yield query, params, False))
+
+    def _steps_upsert(self, table, rows, on_conflict):
+        """PostgREST's upsert: `on conflict (key) do update set c = excluded.c` for every
+        column sent, the key included (so the role needs UPDATE on the key too), and a column
+        a row lacks takes its default (`missing=default`)."""
+        if not rows:
+            return 0
+            yield  # a generator all the same
+        keys = [check_name("on_conflict", k.strip()) for k in on_conflict.split(",")]
+        columns = [check_name("column", c) for c in dict.fromkeys(k for r in rows for k in r)]
+        values, params = [], []
+        for row in rows:
+            cells = []
+            for c in columns:
+                if c in row:
+                    cells.append(sql.Placeholder())
+                    params.append(_param(row[c]))
+                else:
+                    cells.append(sql.SQL("default"))
+            values.append(sql.SQL("({})").format(sql.SQL(", ").join(cells)))
+        query = sql.SQL(
+            "insert into {table} ({cols}) values {values}"
+            " on conflict ({keys}) do update set {set} returning 1"
+        ).format(
+            table=sql.Identifier("public", check_name("table", table)),
+            cols=sql.SQL(", ").join(map(sql.Identifier, columns)),
+            values=sql.SQL(", ").join(values),
+            keys=sql.SQL(", ").join(map(sql.Identifier, keys)),
+            set=sql.SQL(", ").join(
+                sql.SQL("{c} = excluded.{c}").format(c=sql.Identifier(c)) for c in columns
+            ),
+        )
+        return len((yield query, params, False))
+
+    def _steps_signature(self, function: str) -> tuple[dict[str, str], bool, bool]:
+        """Argument types by name, whether the function returns rows, and whether PostgREST
+        calls it read-only (STABLE or IMMUTABLE), read from the catalog as PostgREST does."""
+        if function not in self._signatures:
+            rows = yield (
+                sql.SQL(
+                    "select coalesce(p.proargnames, '{}') as names,"
+                    " p.proargtypes::regtype[]::text[] as types,"
+                    " p.proretset or t.typtype in ('c', 'p') as returns_rows,"
+                    " p.provolatile <> 'v' as read_only"
+                    " from pg_proc as p join pg_type as t on t.oid = p.prorettype"
+                    " where p.pronamespace = 'public'::regnamespace and p.proname = %s"
+                ),
+                [function],
+                True,
+            )
+            if len(rows) != 1:
+                raise NotFound("PGRST202", f"no single function public.{function} found")
+            row = rows[0]
+            types = dict(zip(row["names"], row["types"], strict=False))
+            self._signatures[function] = (types, row["returns_rows"], row["read_only"])
+        return self._signatures[function]
+
+    def _steps_rpc(self, function, args, columns=None):
+        check_name("function", function)
+        for name in args:
+            check_name("argument", name)
+        types, returns_rows, read_only = yield from self._steps_signature(function)
+        unknown = sorted(set(args) - set(types))
+        if unknown:
+            raise NotFound(
+                "PGRST202", f"public.{function} has no argument named {', '.join(unknown)}"
+            )
+        call = sql.SQL("{}({})").format(
+            sql.Identifier("public", function),
+            sql.SQL(", ").join(
+                sql.SQL("{} => %s::{}").format(sql.Identifier(k), sql.SQL(types[k])) for k in args
+            ),
+        )
+        params = [_param(v) for v in args.values()]
+        if not returns_rows:  # one value, as PostgREST returns it
+            query = sql.SQL("select {} as value").format(call)
+            rows = yield query, params, read_only
+            return rows[0]["value"]
+        select = _columns(columns) if columns else sql.SQL("*")
+        query = sql.SQL("select {} from {} as r limit {}").format(
+            select, call, sql.Literal(MAX_ROWS)
+        )
+        return (yield query, params, read_only)
+
+
+class PostgresTransport(PostgresStatements):
     """psycopg, one PostgREST-style request per call, safe to share between threads.
 
     `role` is anon, authenticated or service_role; `user_id` is the JWT `sub` of a signed-in
@@ -186,131 +326,29 @@ class PostgresTransport:
                 "22021", f"a text value is not valid Unicode: {exc.reason} at {exc.start}"
             ) from exc
 
+    def _drive(self, steps):
+        try:
+            query, params, read_only = next(steps)
+            while True:
+                rows = self._run(query, params, read_only)
+                query, params, read_only = steps.send(rows)
+        except StopIteration as done:
+            return done.value
+
     def select(self, table, columns, filters=(), order=(), limit=None, offset=0):
-        where, params = _where(filters)
-        query = sql.SQL("select {} from {}{}").format(
-            _columns(columns), sql.Identifier("public", check_name("table", table)), where
-        )
-        if order:
-            query += sql.SQL(" order by ") + sql.SQL(", ").join(
-                sql.SQL("{} {}").format(
-                    sql.Identifier(o.column), sql.SQL("desc" if o.desc else "asc")
-                )
-                for o in order
-            )
-        query += sql.SQL(" limit {} offset {}").format(
-            sql.Literal(row_limit(limit)), sql.Literal(max(int(offset), 0))
-        )
-        return self._run(query, params, read_only=True)
+        return self._drive(self._steps_select(table, columns, filters, order, limit, offset))
 
     def insert(self, table, row, columns):
-        names = [check_name("column", k) for k in row]
-        query = sql.SQL("insert into {} ({}) values ({}) returning {}").format(
-            sql.Identifier("public", check_name("table", table)),
-            sql.SQL(", ").join(map(sql.Identifier, names)),
-            sql.SQL(", ").join(sql.Placeholder() for _ in row),
-            _columns(columns),
-        )
-        return self._run(query, [_param(v) for v in row.values()])[0]
+        return self._drive(self._steps_insert(table, row, columns))
 
     def update(self, table, values, filters, columns):
-        if not values:
-            raise ValueError("update: no column to change")
-        where, params = _where(filters)
-        query = sql.SQL("update {} set {}{} returning {}").format(
-            sql.Identifier("public", check_name("table", table)),
-            sql.SQL(", ").join(
-                sql.SQL("{} = %s").format(sql.Identifier(check_name("column", k))) for k in values
-            ),
-            where,
-            _columns(columns),
-        )
-        return self._run(query, [*map(_param, values.values()), *params])
+        return self._drive(self._steps_update(table, values, filters, columns))
 
     def delete(self, table, filters):
-        where, params = _where(filters)
-        query = sql.SQL("delete from {}{} returning 1").format(
-            sql.Identifier("public", check_name("table", table)), where
-        )
-        return len(self._run(query, params))
+        return self._drive(self._steps_delete(table, filters))
 
     def upsert(self, table, rows, on_conflict):
-        """PostgREST's upsert: `on conflict (key) do update set c = excluded.c` for every
-        column sent, the key included (so the role needs UPDATE on the key too), and a column
-        a row lacks takes its default (`missing=default`)."""
-        if not rows:
-            return 0
-        keys = [check_name("on_conflict", k.strip()) for k in on_conflict.split(",")]
-        columns = [check_name("column", c) for c in dict.fromkeys(k for r in rows for k in r)]
-        values, params = [], []
-        for row in rows:
-            cells = []
-            for c in columns:
-                if c in row:
-                    cells.append(sql.Placeholder())
-                    params.append(_param(row[c]))
-                else:
-                    cells.append(sql.SQL("default"))
-            values.append(sql.SQL("({})").format(sql.SQL(", ").join(cells)))
-        query = sql.SQL(
-            "insert into {table} ({cols}) values {values}"
-            " on conflict ({keys}) do update set {set} returning 1"
-        ).format(
-            table=sql.Identifier("public", check_name("table", table)),
-            cols=sql.SQL(", ").join(map(sql.Identifier, columns)),
-            values=sql.SQL(", ").join(values),
-            keys=sql.SQL(", ").join(map(sql.Identifier, keys)),
-            set=sql.SQL(", ").join(
-                sql.SQL("{c} = excluded.{c}").format(c=sql.Identifier(c)) for c in columns
-            ),
-        )
-        return len(self._run(query, params))
-
-    def _signature(self, function: str) -> tuple[dict[str, str], bool, bool]:
-        """Argument types by name, whether the function returns rows, and whether PostgREST
-        calls it read-only (STABLE or IMMUTABLE), read from the catalog as PostgREST does."""
-        if function not in self._signatures:
-            rows = self._run(
-                sql.SQL(
-                    "select coalesce(p.proargnames, '{}') as names,"
-                    " p.proargtypes::regtype[]::text[] as types,"
-                    " p.proretset or t.typtype in ('c', 'p') as returns_rows,"
-                    " p.provolatile <> 'v' as read_only"
-                    " from pg_proc as p join pg_type as t on t.oid = p.prorettype"
-                    " where p.pronamespace = 'public'::regnamespace and p.proname = %s"
-                ),
-                [function],
-                read_only=True,
-            )
-            if len(rows) != 1:
-                raise NotFound("PGRST202", f"no single function public.{function} found")
-            row = rows[0]
-            types = dict(zip(row["names"], row["types"], strict=False))
-            self._signatures[function] = (types, row["returns_rows"], row["read_only"])
-        return self._signatures[function]
+        return self._drive(self._steps_upsert(table, rows, on_conflict))
 
     def rpc(self, function, args, columns=None):
-        check_name("function", function)
-        for name in args:
-            check_name("argument", name)
-        types, returns_rows, read_only = self._signature(function)
-        unknown = sorted(set(args) - set(types))
-        if unknown:
-            raise NotFound(
-                "PGRST202", f"public.{function} has no argument named {', '.join(unknown)}"
-            )
-        call = sql.SQL("{}({})").format(
-            sql.Identifier("public", function),
-            sql.SQL(", ").join(
-                sql.SQL("{} => %s::{}").format(sql.Identifier(k), sql.SQL(types[k])) for k in args
-            ),
-        )
-        params = [_param(v) for v in args.values()]
-        if not returns_rows:  # one value, as PostgREST returns it
-            query = sql.SQL("select {} as value").format(call)
-            return self._run(query, params, read_only)[0]["value"]
-        select = _columns(columns) if columns else sql.SQL("*")
-        query = sql.SQL("select {} from {} as r limit {}").format(
-            select, call, sql.Literal(MAX_ROWS)
-        )
-        return self._run(query, params, read_only)
+        return self._drive(self._steps_rpc(function, args, columns))

@@ -84,7 +84,91 @@ def _jwt_sub(token: str | None) -> str | None:
     return claims.get("sub") if isinstance(claims, dict) else None
 
 
-class SupabaseTransport:
+def request_headers(base: Any, key: str, token: str | None) -> dict[str, str]:
+    """The headers of every request of one caller: the supabase client's own (X-Client-Info,
+    custom ones), then this caller's key and bearer token."""
+    headers = {
+        k: v for k, v in dict(base or {}).items() if k.lower() not in ("authorization", "apikey")
+    }
+    headers["apikey"] = key
+    headers["Authorization"] = f"Bearer {token or key}"
+    return headers
+
+
+class SupabaseCalls:
+    """The PostgREST request of every call, shared by the blocking and the async transport:
+    each method is a generator that yields one request builder and receives its data."""
+
+    _key: str
+    _token: str | None
+
+    @staticmethod
+    def _filtered(builder, filters: list[Filter] | tuple[Filter, ...]):
+        for f in filters:
+            if f.op == "is":
+                builder = builder.is_(f.column, "null")
+            elif f.op == "in":
+                builder = builder.in_(f.column, _json_safe(list(f.value)))
+            else:
+                builder = getattr(builder, f.op)(f.column, _json_safe(f.value))
+        return builder
+
+    def _steps_select(self, table, columns, filters=(), order=(), limit=None, offset=0):
+        cols = ",".join(check_column(c) for c in columns)
+        builder = self._rest.from_(check_name("table", table)).select(cols)
+        builder = self._filtered(builder, filters)
+        for o in order:
+            builder = builder.order(o.column, desc=o.desc)
+        start = max(int(offset), 0)
+        builder = builder.range(start, start + row_limit(limit) - 1)
+        return (yield builder)
+
+    def _steps_insert(self, table, row, columns):
+        for name in row:
+            check_name("column", name)
+        cols = ",".join(check_column(c) for c in columns)
+        builder = self._rest.from_(check_name("table", table)).insert(_json_safe(dict(row)))
+        data = yield builder.select(cols)
+        return data[0]
+
+    def _steps_update(self, table, values, filters, columns):
+        if not values:
+            raise ValueError("update: no column to change")
+        for name in values:
+            check_name("column", name)
+        cols = ",".join(check_column(c) for c in columns)
+        builder = self._rest.from_(check_name("table", table)).update(_json_safe(dict(values)))
+        return (yield self._filtered(builder, filters).select(cols))
+
+    def _steps_delete(self, table, filters):
+        builder = self._filtered(self._rest.from_(check_name("table", table)).delete(), filters)
+        return len((yield builder) or [])
+
+    def _steps_upsert(self, table, rows, on_conflict):
+        if not rows:
+            return 0
+            yield  # a generator all the same
+        for key in on_conflict.split(","):
+            check_name("on_conflict", key.strip())
+        for row in rows:
+            for name in row:
+                check_name("column", name)
+        builder = self._rest.from_(check_name("table", table)).upsert(
+            _json_safe([dict(r) for r in rows]), on_conflict=on_conflict, default_to_null=False
+        )
+        return len((yield builder) or [])
+
+    def _steps_rpc(self, function, args, columns=None):
+        check_name("function", function)
+        for name in args:
+            check_name("argument", name)
+        builder = self._rest.rpc(function, _json_safe(dict(args)))
+        if columns is not None:
+            builder = builder.select(",".join(check_column(c) for c in columns))
+        return (yield builder)
+
+
+class SupabaseTransport(SupabaseCalls):
     """supabase-py against a project's API. `key` is the anon key (with `access_token` for a
     signed-in user) or the service role key. `client` may be one supabase client shared by
     many transports (many users, many threads): each transport still sends only its own
@@ -99,13 +183,7 @@ class SupabaseTransport:
         self._token = None if access_token is None else check_secret("access_token", access_token)
         self.client = client or create_client(url, key)
         options = self.client.options
-        headers = {
-            k: v
-            for k, v in dict(options.headers).items()
-            if k.lower() not in ("authorization", "apikey")
-        }
-        headers["apikey"] = self._key
-        headers["Authorization"] = f"Bearer {self._token or self._key}"
+        headers = request_headers(options.headers, self._key, self._token)
         shared_http = options.httpx_client
         self._rest = SyncPostgrestClient(
             str(self.client.rest_url),
@@ -134,17 +212,6 @@ class SupabaseTransport:
                 self._rest.session.close()
                 self._owns_http = False
 
-    @staticmethod
-    def _filtered(builder, filters: list[Filter] | tuple[Filter, ...]):
-        for f in filters:
-            if f.op == "is":
-                builder = builder.is_(f.column, "null")
-            elif f.op == "in":
-                builder = builder.in_(f.column, _json_safe(list(f.value)))
-            else:
-                builder = getattr(builder, f.op)(f.column, _json_safe(f.value))
-        return builder
-
     def _execute(self, builder):
         secrets = (self._key, self._token or "")
         try:
@@ -156,54 +223,28 @@ class SupabaseTransport:
                 None, _redact(f"cannot reach the API: {type(exc).__name__}: {exc}", secrets)
             ) from None
 
+    def _drive(self, steps):
+        try:
+            builder = next(steps)
+            while True:
+                builder = steps.send(self._execute(builder))
+        except StopIteration as done:
+            return done.value
+
     def select(self, table, columns, filters=(), order=(), limit=None, offset=0):
-        cols = ",".join(check_column(c) for c in columns)
-        builder = self._rest.from_(check_name("table", table)).select(cols)
-        builder = self._filtered(builder, filters)
-        for o in order:
-            builder = builder.order(o.column, desc=o.desc)
-        start = max(int(offset), 0)
-        builder = builder.range(start, start + row_limit(limit) - 1)
-        return self._execute(builder)
+        return self._drive(self._steps_select(table, columns, filters, order, limit, offset))
 
     def insert(self, table, row, columns):
-        for name in row:
-            check_name("column", name)
-        cols = ",".join(check_column(c) for c in columns)
-        builder = self._rest.from_(check_name("table", table)).insert(_json_safe(dict(row)))
-        return self._execute(builder.select(cols))[0]
+        return self._drive(self._steps_insert(table, row, columns))
 
     def update(self, table, values, filters, columns):
-        if not values:
-            raise ValueError("update: no column to change")
-        for name in values:
-            check_name("column", name)
-        cols = ",".join(check_column(c) for c in columns)
-        builder = self._rest.from_(check_name("table", table)).update(_json_safe(dict(values)))
-        return self._execute(self._filtered(builder, filters).select(cols))
+        return self._drive(self._steps_update(table, values, filters, columns))
 
     def delete(self, table, filters):
-        builder = self._filtered(self._rest.from_(check_name("table", table)).delete(), filters)
-        return len(self._execute(builder) or [])
+        return self._drive(self._steps_delete(table, filters))
 
     def upsert(self, table, rows, on_conflict):
-        if not rows:
-            return 0
-        for key in on_conflict.split(","):
-            check_name("on_conflict", key.strip())
-        for row in rows:
-            for name in row:
-                check_name("column", name)
-        builder = self._rest.from_(check_name("table", table)).upsert(
-            _json_safe([dict(r) for r in rows]), on_conflict=on_conflict, default_to_null=False
-        )
-        return len(self._execute(builder) or [])
+        return self._drive(self._steps_upsert(table, rows, on_conflict))
 
     def rpc(self, function, args, columns=None):
-        check_name("function", function)
-        for name in args:
-            check_name("argument", name)
-        builder = self._rest.rpc(function, _json_safe(dict(args)))
-        if columns is not None:
-            builder = builder.select(",".join(check_column(c) for c in columns))
-        return self._execute(builder)
+        return self._drive(self._steps_rpc(function, args, columns))
