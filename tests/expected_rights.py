@@ -107,11 +107,12 @@ RELATIONS: dict[str, Relation] = {
             updated_at   s     s              s
         """,
     ),
+    # service_role's UPDATE on the catalog ids: PostgREST's upsert sets the key too.
     "agent_features": Relation(
         rows=CATALOG_ROWS,
         columns="""
                         anon  authenticated  service_role
-            id          s     s              si
+            id          s     s              siu
             name        s     s              siu
             description s     s              siu
             category    s     s              siu
@@ -126,7 +127,7 @@ RELATIONS: dict[str, Relation] = {
         rows=CATALOG_ROWS,
         columns="""
                         anon  authenticated  service_role
-            id          s     s              si
+            id          s     s              siu
             name        s     s              siu
             description s     s              siu
             category    s     s              siu
@@ -427,6 +428,7 @@ FUNCTIONS = """
     rotate_api_key_encryption_key  deny  -      -         -         deny   allow
     add_vendor                     deny  -      -         -         deny   allow
     add_vendor_service             deny  -      -         -         deny   allow
+    sync_catalog                   deny  -      -         -         deny   allow
     update_daily_usage_stats       deny  -      -         -         deny   allow
 """
 
@@ -441,6 +443,7 @@ ARGUMENTS: dict[str, object] = {
     "id": "matrix_rpc_vendor",
     "name": "Matrix RPC vendor",
     "service_name": "matrix-rpc-model",
+    "catalog": "{}",  # sync_catalog: an empty catalog document (jsonb)
 }
 
 # Functions in schema private that an API role may execute. Check constraints run their

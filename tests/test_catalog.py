@@ -4,9 +4,11 @@ through the admin RPCs builds exactly the rows the seed builds."""
 from __future__ import annotations
 
 import psycopg
+import pytest
 
 from agentsdb import catalog
 from agentsdb.client import Client
+from agentsdb.errors import InvalidInput
 from agentsdb.migrations import Migrator, apply_platform
 from conftest import ROOT, create_database
 
@@ -65,3 +67,42 @@ def test_sync_builds_what_the_seed_builds_and_is_idempotent(cluster, template):
     assert synced == snapshot(cluster.app_dsn(template))
     catalog.sync(service)
     assert snapshot(cluster.app_dsn("catalog_sync")) == synced
+
+
+def test_a_refused_sync_writes_nothing(fresh_db, monkeypatch):
+    """All or nothing: a refusal in the last section leaves the earlier ones unwritten."""
+    data = catalog.load()
+    data["vendors"][0] = {**data["vendors"][0], "description": "changed by a sync"}
+    data["interaction_types"].append({"id": "broken", "name": "   ", "category": "x"})
+    monkeypatch.setattr(catalog, "load", lambda: data)
+    before = snapshot(fresh_db)
+    with Client.postgres(fresh_db, service_role=True) as service, pytest.raises(InvalidInput):
+        catalog.sync(service)
+    assert snapshot(fresh_db) == before
+
+
+def test_sync_is_one_request_through_the_api():
+    """PostgREST has no transaction spanning requests: the whole catalog goes in one."""
+    import json
+
+    import httpx
+    from supabase.lib.client_options import SyncClientOptions
+
+    from agentsdb.transport import SupabaseTransport
+    from supabase import create_client
+
+    sent = []
+
+    def api(req: httpx.Request) -> httpx.Response:
+        sent.append(req)
+        body = json.loads(req.content)["catalog"]
+        return httpx.Response(
+            200, json=[{"catalog_table": t, "rows_synced": len(body[t])} for t in catalog.TABLES]
+        )
+
+    url = "https://project.supabase.test"
+    http = httpx.Client(transport=httpx.MockTransport(api))
+    client = create_client(url, "service-key", options=SyncClientOptions(httpx_client=http))
+    counts = catalog.sync(Client(SupabaseTransport(url, "service-key", client=client)))
+    assert [(r.method, r.url.path) for r in sent] == [("POST", "/rest/v1/rpc/sync_catalog")]
+    assert counts["vendors"] == 11 and set(counts) == set(catalog.TABLES)

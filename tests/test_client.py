@@ -3,8 +3,12 @@ database, and through the supabase transport when a Supabase project is configur
 
 from __future__ import annotations
 
+import asyncio
 import os
+import random
+import threading
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -12,9 +16,10 @@ from decimal import Decimal
 import psycopg
 import pytest
 
-from agentsdb.client import Client
+from agentsdb.client import METHODS, AsyncClient, Client
 from agentsdb.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from agentsdb.models import Agent, Row
+from agentsdb.transport import SupabaseTransport
 
 SUPABASE_ENV = ("SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_SERVICE_ROLE_KEY")
 
@@ -29,6 +34,7 @@ class World:
     service: Client
     alice_id: str
     bob_id: str
+    tokens: dict[str, str] | None = None  # the users' access tokens (supabase only)
 
 
 def _postgres_world(dsn: str) -> World:
@@ -70,24 +76,103 @@ def _supabase_world() -> World:
         )
         tokens.append(session.access_token)
         ids.append(user.id)
+    shared = create_client(url, anon_key)  # one supabase client for every caller
     return World(
-        alice=Client.supabase(url, anon_key, access_token=tokens[0]),
-        bob=Client.supabase(url, anon_key, access_token=tokens[1]),
-        anon=Client.supabase(url, anon_key),
-        service=Client.supabase(url, service_key),
+        alice=Client(SupabaseTransport(url, anon_key, access_token=tokens[0], client=shared)),
+        bob=Client(SupabaseTransport(url, anon_key, access_token=tokens[1], client=shared)),
+        anon=Client(SupabaseTransport(url, anon_key, client=shared)),
+        service=Client(SupabaseTransport(url, service_key, client=shared)),
         alice_id=ids[0],
         bob_id=ids[1],
+        tokens={ids[0]: tokens[0], ids[1]: tokens[1]},
     )
 
 
-@pytest.fixture(params=["postgres", "supabase"])
-def world(request, fresh_db) -> World:
-    if request.param == "supabase":
+class EventLoop:
+    """An event loop on a thread of its own, so the blocking tests below can drive an
+    AsyncClient (and several test threads can run its coroutines concurrently)."""
+
+    def __init__(self):
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def run(self, coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
+
+    def stop(self):
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join()
+        self.loop.close()
+
+
+class Awaited:
+    """An AsyncClient seen through the blocking API: each method awaited on the loop."""
+
+    def __init__(self, client: AsyncClient, loop: EventLoop):
+        self.client, self.loop = client, loop
+
+    def __getattr__(self, name):
+        method = getattr(self.client, name)
+        if name not in METHODS:
+            return method
+        return lambda *args, **kwargs: self.loop.run(method(*args, **kwargs))
+
+    def close(self):
+        self.loop.run(self.client.aclose())
+
+
+def _async_world(world: World, loop: EventLoop, build) -> World:
+    """The same users as `world`, through async clients."""
+    return World(
+        alice=Awaited(build(user_id=world.alice_id), loop),
+        bob=Awaited(build(user_id=world.bob_id), loop),
+        anon=Awaited(build(), loop),
+        service=Awaited(build(service_role=True), loop),
+        alice_id=world.alice_id,
+        bob_id=world.bob_id,
+    )
+
+
+@pytest.fixture(params=["postgres", "supabase", "postgres-async", "supabase-async"])
+def world(request, fresh_db) -> Iterator[World]:
+    if request.param.startswith("supabase"):
         missing = [k for k in SUPABASE_ENV if not os.environ.get(k)]
         if missing:
             pytest.skip(f"supabase transport: set {', '.join(missing)} to run it")
-        return _supabase_world()
-    return _postgres_world(fresh_db)
+        built = _supabase_world()
+    else:
+        built = _postgres_world(fresh_db)
+    loop = None
+    if request.param == "postgres-async":
+        for client in (built.alice, built.bob, built.anon, built.service):
+            client.close()
+        loop = EventLoop()
+
+        def build(**kwargs):
+            return AsyncClient.postgres(fresh_db, **kwargs)
+
+        built = _async_world(built, loop, build)
+    elif request.param == "supabase-async":
+        from supabase import acreate_client
+
+        for client in (built.alice, built.bob, built.anon, built.service):
+            client.close()
+        loop = EventLoop()
+        url, anon_key, service_key = (os.environ[k] for k in SUPABASE_ENV)
+        shared = loop.run(acreate_client(url, anon_key))
+        tokens = built.tokens or {}
+
+        def build(user_id=None, service_role=False):
+            key = service_key if service_role else anon_key
+            return AsyncClient.supabase(url, key, access_token=tokens.get(user_id), client=shared)
+
+        built = _async_world(built, loop, build)
+    yield built
+    for client in (built.alice, built.bob, built.anon, built.service):
+        client.close()
+    if loop is not None:
+        loop.stop()
 
 
 def test_catalog_is_public(world):
@@ -261,3 +346,50 @@ def test_rows_convert_postgrest_json_and_psycopg_values_alike():
     native = Probe.from_row({"id": uid, "cost": Decimal("0.00000001"), "at": at, "maybe": None})
     assert from_json == native
     assert from_json.cost + Decimal("0.1") == Decimal("0.10000001")
+
+
+def test_threads_and_users_share_one_client_and_never_mix(world):
+    """Many threads, both users and the service role on one shared client per transport:
+    every answer belongs to the caller that asked."""
+    users = {world.alice_id: world.alice, world.bob_id: world.bob}
+    agents = {uid: c.create_agent(f"agent {uid[:8]}", "openai") for uid, c in users.items()}
+    secrets = {uid: f"sk-threaded-{uid}" for uid in users}
+    for uid, client in users.items():
+        client.store_api_key("openai", secrets[uid])
+    wrong: list[str] = []
+    errors: list[BaseException] = []
+
+    def work(seed: int) -> None:
+        rnd = random.Random(seed)  # noqa: S311 - picks work, not secrets
+        try:
+            for n in range(25):
+                uid = rnd.choice(list(users))
+                me = users[uid]
+                step = rnd.randrange(5)
+                if step == 0:
+                    owners = {str(a.user_id) for a in me.list_agents()}
+                elif step == 1:
+                    owners = {str(k.user_id) for k in me.list_api_keys()}
+                elif step == 2:
+                    done = me.record_interaction(agents[uid].id, f"call {seed}-{n}")
+                    owners = {str(done.user_id)}
+                elif step == 3:
+                    owners = {str(s.user_id) for s in me.agent_summary()}
+                else:
+                    key = world.service.get_api_key(uid, "openai")
+                    owners = {uid} if key == secrets[uid] else {"someone else"}
+                if owners != {uid}:
+                    wrong.append(f"step {step} for {uid}: {owners}")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(seed,)) for seed in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and wrong == []
+    for uid, client in users.items():
+        assert client.get_agent(agents[uid].id).usage_count == len(
+            client.list_interactions(agents[uid].id, limit=1000)
+        )

@@ -50,6 +50,7 @@ CALLS = [
     ("add_vendor", "service_role"),
     ("add_vendor_service", "service_role"),
     ("update_daily_usage_stats", "service_role"),
+    ("sync_catalog", "service_role"),
 ]
 
 
@@ -122,6 +123,26 @@ def valid_args(world: World) -> dict[str, st.SearchStrategy[Any]]:
         "service_name": st.sampled_from(["probe-model", "gpt-4o-mini"]),
         "days": st.integers(1, 3650),
         "target_date": st.dates().map(str),
+        "catalog": st.fixed_dictionaries(
+            {},
+            optional={
+                "vendors": st.lists(
+                    st.fixed_dictionaries(
+                        {"id": st.just("probe_vendor"), "name": st.sampled_from(["Probe", " "])},
+                        optional={"is_active": st.booleans(), "color": st.just("red")},
+                    ),
+                    max_size=1,
+                ),
+                "agent_features": st.lists(
+                    st.fixed_dictionaries(
+                        {"id": st.just("probe_feature"), "name": st.sampled_from(["Probe", ""])},
+                        optional={"category": st.just("probe"), "sort_order": st.just(5)},
+                    ),
+                    max_size=1,
+                ),
+                "nonsense": st.just([]),
+            },
+        ),
     }
 
 

@@ -11,7 +11,13 @@ import pytest
 from supabase.lib.client_options import SyncClientOptions
 
 from agentsdb.client import Client
-from agentsdb.errors import InvalidInput, NotFound, PermissionDenied
+from agentsdb.errors import (
+    AuthenticationError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    TransportError,
+)
 from agentsdb.transport import Filter, Order, SupabaseTransport, eq
 from supabase import create_client
 
@@ -132,3 +138,215 @@ def test_secrets_stay_out_of_reprs():
     token = token_for("u1")
     client = Client(transport(Recorder(), token))
     assert token not in repr(client) and ANON_KEY not in repr(client)
+
+
+# -- issue 17: every request carries its own caller's credentials ---------------------------
+
+
+class Echo:
+    """A stand-in that answers each request with the bearer token it carried, so a caller
+    can check that the answer (and so the request) was its own."""
+
+    def __init__(self):
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, req: httpx.Request) -> httpx.Response:
+        self.requests.append(req)
+        return httpx.Response(200, json=[{"id": req.headers.get("authorization", "")}])
+
+
+def test_users_sharing_one_supabase_client_under_threads_keep_their_own_token():
+    import threading
+
+    echo = Echo()
+    http = httpx.Client(transport=httpx.MockTransport(echo))
+    shared = create_client(URL, ANON_KEY, options=SyncClientOptions(httpx_client=http))
+    headers_before = dict(shared.options.headers)
+    users = [f"u{n}" for n in range(8)]
+    clients = {
+        u: SupabaseTransport(URL, ANON_KEY, access_token=token_for(u), client=shared) for u in users
+    }
+    clients["service"] = SupabaseTransport(URL, "service-key", client=shared)
+    wrong: list[tuple[str, str]] = []
+
+    def work(user: str) -> None:
+        want = "Bearer " + (token_for(user) if user != "service" else "service-key")
+        for _ in range(300):
+            (row,) = clients[user].select("vendors", ["id"])
+            if row["id"] != want:
+                wrong.append((user, row["id"]))
+
+    threads = [threading.Thread(target=work, args=(u,)) for u in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert wrong == []
+    assert len(echo.requests) == 300 * len(clients)
+    # The shared client keeps none of its users' tokens.
+    assert dict(shared.options.headers) == headers_before
+    assert shared.postgrest.session.headers.get("authorization") in (None, f"Bearer {ANON_KEY}")
+    assert all(
+        not (shared.postgrest.headers.get("Authorization") or "").endswith(token_for(u))
+        for u in users
+    )
+
+
+@pytest.mark.parametrize("bad", ["tok\nen", "token with space", "tok\x00en", "tökén"])
+def test_a_key_or_token_that_cannot_be_a_header_is_refused_without_showing_it(bad):
+    secret = f"SECRET-{bad}-SECRET"
+    for kwargs in ({"key": secret}, {"key": ANON_KEY, "access_token": secret}):
+        with pytest.raises(ValueError) as err:
+            SupabaseTransport(URL, kwargs.pop("key"), client=create_client(URL, ANON_KEY), **kwargs)
+        assert "SECRET" not in str(err.value) and bad not in str(err.value)
+
+
+def test_errors_never_quote_the_key_or_token():
+    token = token_for("u1")
+
+    def boom(req: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(f"failed with {req.headers['authorization']} / {ANON_KEY}")
+
+    http = httpx.Client(transport=httpx.MockTransport(boom))
+    client = create_client(URL, ANON_KEY, options=SyncClientOptions(httpx_client=http))
+    t = SupabaseTransport(URL, ANON_KEY, access_token=token, client=client)
+    with pytest.raises(TransportError) as err:
+        t.select("vendors", ["id"])
+    assert token not in str(err.value) and ANON_KEY not in str(err.value)
+    assert err.value.__cause__ is None and err.value.__suppress_context__
+
+
+@pytest.mark.parametrize(
+    "name", ["../vendors", "x/../../../../auth/v1/admin/users", "vendors?select=*", "a b", ""]
+)
+def test_names_cannot_leave_their_path(name):
+    rec = Recorder([])
+    t = transport(rec, token_for("u1"))
+    with pytest.raises(ValueError, match="not a plain identifier"):
+        t.rpc(name, {})
+    with pytest.raises(ValueError, match="not a plain identifier"):
+        t.select(name, ["id"])
+    with pytest.raises(ValueError, match="not a plain identifier"):
+        t.rpc("get_agent_usage_summary", {name: 1})
+    assert rec.requests == []
+
+
+# -- issue 8: errors an app sees, max_rows --------------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["PGRST301", "PGRST303"])
+def test_jwt_errors_are_authentication_errors(code):
+    rec = Recorder({"code": code, "message": "JWT expired", "hint": None, "details": None}, 401)
+    with pytest.raises(AuthenticationError) as err:
+        transport(rec, token_for("u1")).select("vendors", ["id"])
+    assert err.value.code == code and isinstance(err.value, PermissionDenied)
+
+
+class Gateway:
+    """The API gateway answering before PostgREST: no PostgREST code."""
+
+    def __init__(self, status: int, body: bytes, content_type: str):
+        self.status, self.body, self.content_type = status, body, content_type
+
+    def __call__(self, req: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            self.status, content=self.body, headers={"content-type": self.content_type}
+        )
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "content_type"),
+    [
+        (401, b'{"message":"Invalid API key"}', "application/json"),
+        (502, b"<html><body>Bad Gateway</body></html>", "text/html"),
+        (503, b"", "text/plain"),
+    ],
+)
+def test_gateway_errors_without_a_code_are_transport_errors(status, body, content_type):
+    http = httpx.Client(transport=httpx.MockTransport(Gateway(status, body, content_type)))
+    client = create_client(URL, ANON_KEY, options=SyncClientOptions(httpx_client=http))
+    t = SupabaseTransport(URL, ANON_KEY, access_token=token_for("u1"), client=client)
+    with pytest.raises(TransportError) as err:
+        t.rpc("update_agent_activity_score", {"agent_id": "a"})  # POST: never retried
+    assert err.value.code is None
+
+
+def test_an_integer_code_does_not_crash_the_mapping():
+    from postgrest.exceptions import APIError
+
+    from agentsdb.transport.supabase import _api_error
+
+    mapped = _api_error(APIError({"code": 502, "message": "JSON could not be generated"}), ())
+    assert isinstance(mapped, TransportError) and "502" in mapped.message
+
+
+class PostgRESTRows:
+    """Answers a read as PostgREST does: honours offset/limit, never more than max_rows."""
+
+    def __init__(self, rows: list[dict], max_rows: int = 1000):
+        self.rows, self.max_rows = rows, max_rows
+
+    def __call__(self, req: httpx.Request) -> httpx.Response:
+        params = dict(req.url.params)
+        offset = int(params.get("offset", 0))
+        limit = min(int(params.get("limit", self.max_rows)), self.max_rows)
+        return httpx.Response(200, json=self.rows[offset : offset + limit])
+
+
+def test_list_methods_page_past_max_rows():
+    rows = [
+        {"id": f"v{n:05}", "name": f"V{n:05}", "auth_type": "api_key", "is_active": True}
+        for n in range(2500)
+    ]
+    http = httpx.Client(transport=httpx.MockTransport(PostgRESTRows(rows)))
+    client = create_client(URL, ANON_KEY, options=SyncClientOptions(httpx_client=http))
+    vendors = Client(SupabaseTransport(URL, ANON_KEY, client=client)).list_vendors()
+    assert [v.id for v in vendors] == [r["id"] for r in rows]
+
+
+def test_async_users_sharing_one_http_client_keep_their_own_token():
+    """The async transport under many concurrent tasks: each answer is its caller's."""
+    import asyncio
+
+    from agentsdb.client import AsyncClient
+    from agentsdb.transport import AsyncSupabaseTransport
+
+    async def echo(req: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0)
+        return httpx.Response(
+            200,
+            json=[{"id": req.headers["authorization"], "name": "v", "auth_type": "api_key"}],
+        )
+
+    async def main() -> list[str]:
+        from supabase.lib.client_options import AsyncClientOptions
+
+        from supabase import acreate_client
+
+        http = httpx.AsyncClient(transport=httpx.MockTransport(echo))
+        shared = await acreate_client(URL, ANON_KEY, options=AsyncClientOptions(httpx_client=http))
+        users = [f"u{n}" for n in range(6)]
+        clients = {
+            u: AsyncClient(
+                AsyncSupabaseTransport(URL, ANON_KEY, access_token=token_for(u), client=shared)
+            )
+            for u in users
+        }
+
+        async def work(u: str) -> list[str]:
+            wrong = []
+            for _ in range(50):
+                (vendor,) = await clients[u].list_vendors()
+                if vendor.id != f"Bearer {token_for(u)}":
+                    wrong.append(u)
+            return wrong
+
+        results = await asyncio.gather(*(work(u) for u in users * 3))
+        with pytest.raises(ValueError, match="not a plain identifier"):
+            await clients["u0"].transport.rpc("../vendors", {})
+        assert "Authorization" not in shared.options.headers or not any(
+            shared.options.headers["Authorization"].endswith(token_for(u)) for u in users
+        )
+        return [w for r in results for w in r]
+
+    assert asyncio.run(main()) == []

@@ -1,6 +1,7 @@
 """The reference catalog (catalog.toml): rendered into supabase/seed.sql, and synced into a
-running database through the API (admin RPCs for vendors and services, upserts for the
-rest), so the seed and the sync can never disagree."""
+running database through the API in one call of `sync_catalog` (the admin RPCs for vendors
+and services, the seed's upserts for the rest, in one transaction), so the seed and the sync
+can never disagree and a refused sync writes nothing."""
 
 from __future__ import annotations
 
@@ -60,18 +61,12 @@ def render(catalog: dict[str, list[dict[str, Any]]] | None = None) -> str:
 
 
 def sync(client, progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
-    """Upsert the whole catalog through the API as the service role; returns counts."""
-    catalog = load()
-    counts = {}
-    for row in catalog["vendors"]:
-        client.transport.rpc("add_vendor", row, columns=["id"])
-    counts["vendors"] = len(catalog["vendors"])
-    for row in catalog["vendor_services"]:
-        client.transport.rpc("add_vendor_service", row, columns=["id"])
-    counts["vendor_services"] = len(catalog["vendor_services"])
-    for table in ("agent_features", "interaction_types"):
-        client.transport.upsert(table, catalog[table], on_conflict="id")
-        counts[table] = len(catalog[table])
+    """Make the database's catalog as catalog.toml says, as the service role, all or nothing:
+    the whole catalog is one call of `sync_catalog`, so one request and one transaction
+    through either transport (PostgREST has no transaction spanning requests). Returns the
+    rows per table."""
+    rows = client.transport.rpc("sync_catalog", {"catalog": load()})
+    counts = {row["catalog_table"]: int(row["rows_synced"]) for row in rows}
     if progress:
         for table, count in counts.items():
             progress(table, count)

@@ -29,6 +29,11 @@ class PermissionDenied(AgentsDBError):
     """The caller's role may not do this (grants or row level security)."""
 
 
+class AuthenticationError(PermissionDenied):
+    """The API refused the credentials themselves: a JWT that is invalid or expired
+    (PGRST301, PGRST303). Sign in again or refresh the token."""
+
+
 class InvalidInput(AgentsDBError):
     """A value was refused: a constraint, a type, an argument's range."""
 
@@ -54,8 +59,10 @@ _EXACT: dict[str, type[AgentsDBError]] = {
     "42P01": NotFound,  # undefined table
     "42883": NotFound,  # undefined function
     "42501": PermissionDenied,
-    "PGRST301": PermissionDenied,  # JWT invalid
-    "PGRST302": PermissionDenied,  # anonymous access disabled
+    "PGRST300": AuthenticationError,  # JWT secret missing on the server
+    "PGRST301": AuthenticationError,  # JWT invalid
+    "PGRST302": AuthenticationError,  # anonymous access disabled
+    "PGRST303": AuthenticationError,  # JWT expired (or claims invalid)
     "23505": Conflict,
     "23P01": Conflict,  # exclusion constraint
     "AB001": BudgetExceeded,
@@ -71,5 +78,6 @@ _CLASS: dict[str, type[AgentsDBError]] = {
 def error_for(
     code: str | None, message: str, hint: str | None = None, detail: str | None = None
 ) -> AgentsDBError:
+    code = None if code is None else str(code)
     cls = _EXACT.get(code or "") or _CLASS.get((code or "")[:2], AgentsDBError)
     return cls(code, message, hint, detail)

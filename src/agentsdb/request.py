@@ -8,8 +8,8 @@ transaction-locally, runs the query, and commits.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -59,10 +59,18 @@ def clear_request(conn: psycopg.Connection) -> None:
 
 
 @contextmanager
-def request(conn: psycopg.Connection, claims: dict[str, Any]) -> Iterator[psycopg.Connection]:
+def request(
+    conn: psycopg.Connection, claims: dict[str, Any], *, read_only: bool = False
+) -> Iterator[psycopg.Connection]:
     """One PostgREST-style request: a transaction (a savepoint when one is already open)
-    with the role and claims set; committed on success, rolled back on error."""
+    with the role and claims set; committed on success, rolled back on error. `read_only`
+    as PostgREST runs reads and calls of STABLE or IMMUTABLE functions: a write is 25006
+    (only when the request opens the transaction: a savepoint cannot narrow its outer one
+    without changing it for good)."""
+    top_level = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     with conn.transaction():
+        if read_only and top_level:
+            conn.execute("set transaction read only")
         set_request(conn, claims)
         try:
             yield conn
@@ -72,3 +80,42 @@ def request(conn: psycopg.Connection, claims: dict[str, Any]) -> Iterator[psycop
                 and conn.info.transaction_status != psycopg.pq.TransactionStatus.INERROR
             ):
                 clear_request(conn)
+
+
+class _Statements:
+    """Stands in for a connection to collect what set_request/clear_request execute, so the
+    async request runs exactly the same statements."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[Any, Any]] = []
+
+    def execute(self, query: Any, params: Any = None) -> None:
+        self.calls.append((query, params))
+
+
+def _statements(step, *args: Any) -> list[tuple[Any, Any]]:
+    collected = _Statements()
+    step(collected, *args)
+    return collected.calls
+
+
+@asynccontextmanager
+async def arequest(
+    conn: psycopg.AsyncConnection, claims: dict[str, Any], *, read_only: bool = False
+) -> AsyncIterator[psycopg.AsyncConnection]:
+    """`request` for an async connection: the same transaction, statements and rules."""
+    top_level = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    async with conn.transaction():
+        if read_only and top_level:
+            await conn.execute("set transaction read only")
+        for query, params in _statements(set_request, claims):
+            await conn.execute(query, params)
+        try:
+            yield conn
+        finally:
+            if (
+                not conn.broken
+                and conn.info.transaction_status != psycopg.pq.TransactionStatus.INERROR
+            ):
+                for query, params in _statements(clear_request):
+                    await conn.execute(query, params)

@@ -1,0 +1,1 @@
+drop function public.sync_catalog(jsonb);
