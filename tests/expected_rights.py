@@ -469,5 +469,6 @@ PUBLIC_EXECUTE: dict[str, set[str]] = {
     "rotate_api_key_encryption_key": {"service_role"},
     "add_vendor": {"service_role"},
     "add_vendor_service": {"service_role"},
+    "sync_catalog": {"service_role"},
     "update_daily_usage_stats": {"service_role"},
 }
