@@ -21,7 +21,7 @@ Outcomes:
              (re-read as postgres afterwards), with no error
   deny       refused with SQLSTATE 42501 (no privilege, or a policy's WITH CHECK)
   read_only  refused with SQLSTATE 55000: a view that is not updatable, whoever asks
-  not_found  SQLSTATE P0002: a function answers as if the object did not exist
+  not_found  SQLSTATE PT404 (HTTP 404): a function answers as if the object did not exist
   fk         SQLSTATE 23503: a composite foreign key refused it (service_role, which bypasses
              RLS, writing a row whose agent belongs to someone else)
 
@@ -445,8 +445,13 @@ ARGUMENTS: dict[str, object] = {
 
 # Functions in schema private that an API role may execute. Check constraints run their
 # functions with the writer's privileges, so the tag predicate must be executable by writers;
-# every other private function is executable by no API role. (No API role has USAGE on the
-# schema, so none can call even these directly.)
+# the security definer bodies of two RPCs live in private (out of the exposed schema, so the
+# Security Advisor reports no definer RPC) and are executed through the public security
+# invoker RPCs of the same name; every other private function is executable by no API role.
 PRIVATE_EXECUTE: dict[str, set[str]] = {
     "is_valid_tag_array": {"authenticated", "service_role"},
+    "store_user_api_key": {"authenticated"},
+    "update_agent_activity_score": {"authenticated", "service_role"},
 }
+# The API roles that hold USAGE on schema private: those the invoker RPCs above run as.
+PRIVATE_USAGE: set[str] = {"authenticated", "service_role"}
