@@ -8,29 +8,43 @@ select tests.authenticate_as_service_role();
 select public.add_vendor('acme_ai', 'Acme AI');
 select public.add_vendor_service('acme_ai', 'acme-large');
 select is(
-  (select is_active from public.vendors where id = 'acme_ai'), true, 'a new vendor is active'
+  (
+    select is_active from public.vendors
+    where id = 'acme_ai'
+  ), true, 'a new vendor is active'
 );
 select is(
-  (select is_active from public.vendor_services where id = 'acme_ai_acme_large'),
+  (
+    select is_active from public.vendor_services
+    where id = 'acme_ai_acme_large'
+  ),
   true,
   'a new service is active'
 );
 
 -- An admin retires both.
 select tests.clear_authentication();
-update public.vendors set is_active = false where id = 'acme_ai';
-update public.vendor_services set is_active = false where id = 'acme_ai_acme_large';
+update public.vendors set is_active = false
+where id = 'acme_ai';
+update public.vendor_services set is_active = false
+where id = 'acme_ai_acme_large';
 
 select tests.authenticate_as_service_role();
 select public.add_vendor('acme_ai', 'Acme AI', 'Renamed nothing, described.');
 select public.add_vendor_service('acme_ai', 'acme-large', 'Acme Large');
 select is(
-  (select row(is_active, description)::text from public.vendors where id = 'acme_ai'),
+  (
+    select row(is_active, description)::text from public.vendors
+    where id = 'acme_ai'
+  ),
   row(false, 'Renamed nothing, described.')::text,
   'add_vendor without is_active updates the vendor and keeps it deactivated'
 );
 select is(
-  (select row(is_active, display_name)::text from public.vendor_services where id = 'acme_ai_acme_large'),
+  (
+    select row(is_active, display_name)::text from public.vendor_services
+    where id = 'acme_ai_acme_large'
+  ),
   row(false, 'Acme Large')::text,
   'add_vendor_service without is_active updates the service and keeps it deactivated'
 );
