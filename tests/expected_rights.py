@@ -428,6 +428,7 @@ FUNCTIONS = """
     add_vendor                     deny  -      -         -         deny   allow
     add_vendor_service             deny  -      -         -         deny   allow
     update_daily_usage_stats       deny  -      -         -         deny   allow
+    schedule_agentsdb_jobs         deny  -      -         -         deny   allow
 """
 
 # A value for every function parameter that has no default (parameters with defaults are left
@@ -452,6 +453,7 @@ PRIVATE_EXECUTE: dict[str, set[str]] = {
     "is_valid_tag_array": {"authenticated", "service_role"},
     "store_user_api_key": {"authenticated"},
     "update_agent_activity_score": {"authenticated", "service_role"},
+    "schedule_jobs": {"service_role"},
 }
 # The API roles that hold USAGE on schema private: those the invoker RPCs above run as.
 PRIVATE_USAGE: set[str] = {"authenticated", "service_role"}
