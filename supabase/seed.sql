@@ -1,7 +1,8 @@
 -- Reference data: the vendor catalog, features and interaction types.
 -- GENERATED from src/agentsdb/catalog.toml by `agentsdb catalog render --write`: edit that
--- file, not this one. Idempotent upserts that never touch is_active, so `agentsdb seed` and
--- `supabase db reset` can run it any number of times and keep an admin's deactivations.
+-- file, not this one. Idempotent upserts that set is_active only where an entry states it,
+-- so `agentsdb seed` and `supabase db reset` can run it any number of times and keep an
+-- admin's deactivations.
 
 insert into public.vendors (id, name, description, auth_type, base_url) values
 ('openai', 'OpenAI', 'GPT models, DALL-E image generation and Whisper speech recognition.', 'api_key', 'https://api.openai.com/v1'),

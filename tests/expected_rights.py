@@ -21,7 +21,7 @@ Outcomes:
              (re-read as postgres afterwards), with no error
   deny       refused with SQLSTATE 42501 (no privilege, or a policy's WITH CHECK)
   read_only  refused with SQLSTATE 55000: a view that is not updatable, whoever asks
-  not_found  SQLSTATE P0002: a function answers as if the object did not exist
+  not_found  SQLSTATE PT404 (HTTP 404): a function answers as if the object did not exist
   fk         SQLSTATE 23503: a composite foreign key refused it (service_role, which bypasses
              RLS, writing a row whose agent belongs to someone else)
 
@@ -430,6 +430,7 @@ FUNCTIONS = """
     add_vendor_service             deny  -      -         -         deny   allow
     sync_catalog                   deny  -      -         -         deny   allow
     update_daily_usage_stats       deny  -      -         -         deny   allow
+    schedule_agentsdb_jobs         deny  -      -         -         deny   allow
 """
 
 # A value for every function parameter that has no default (parameters with defaults are left
@@ -448,10 +449,14 @@ ARGUMENTS: dict[str, object] = {
 
 # Functions in schema private that an API role may execute. Check constraints run their
 # functions with the writer's privileges, so the tag predicate must be executable by writers;
-# every other private function is executable by no API role. (No API role has USAGE on the
-# schema, so none can call even these directly.)
+# the security definer bodies of two RPCs live in private (out of the exposed schema, so the
+# Security Advisor reports no definer RPC) and are executed through the public security
+# invoker RPCs of the same name; every other private function is executable by no API role.
 PRIVATE_EXECUTE: dict[str, set[str]] = {
     "is_valid_tag_array": {"authenticated", "service_role"},
+    "store_user_api_key": {"authenticated"},
+    "update_agent_activity_score": {"authenticated", "service_role"},
+    "schedule_jobs": {"service_role"},
 }
 
 # Functions in schema public and the roles EXECUTE is granted to (besides the owner). PUBLIC is
@@ -471,4 +476,8 @@ PUBLIC_EXECUTE: dict[str, set[str]] = {
     "add_vendor_service": {"service_role"},
     "sync_catalog": {"service_role"},
     "update_daily_usage_stats": {"service_role"},
+    "schedule_agentsdb_jobs": {"service_role"},
 }
+
+# The API roles that hold USAGE on schema private: those the invoker RPCs above run as.
+PRIVATE_USAGE: set[str] = {"authenticated", "service_role"}

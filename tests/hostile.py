@@ -40,7 +40,7 @@ ALLOWED_CLASSES = {
 ALLOWED_CODES = {
     "42501": "insufficient privilege: a column without a grant, row level security, a "
     "service-only function, not signed in",
-    "P0002": "not found, or not visible to the caller",
+    "PT404": "not found, or not visible to the caller (HTTP 404 through PostgREST)",
 }
 #: Only for JSON nested deeper than the server's stack: the JSON parser refuses it (54001
 #: statement_too_complex) while reading the request, before any of our code runs. Nesting

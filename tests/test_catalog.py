@@ -106,3 +106,61 @@ def test_sync_is_one_request_through_the_api():
     counts = catalog.sync(Client(SupabaseTransport(url, "service-key", client=client)))
     assert [(r.method, r.url.path) for r in sent] == [("POST", "/rest/v1/rpc/sync_catalog")]
     assert counts["vendors"] == 11 and set(counts) == set(catalog.TABLES)
+
+
+def _deactivate(dsn: str) -> None:
+    """What an admin does to retire a vendor and a service."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("update public.vendors set is_active = false where id = 'cohere'")
+        conn.execute(
+            "update public.vendor_services set is_active = false where id = %s",
+            [catalog.load()["vendor_services"][0]["id"]],
+        )
+
+
+def _inactive(dsn: str) -> list[tuple[str, str]]:
+    with psycopg.connect(dsn) as conn:
+        return conn.execute(
+            "select 'vendors', id from public.vendors where not is_active"
+            " union all select 'vendor_services', id from public.vendor_services"
+            " where not is_active order by 1, 2"
+        ).fetchall()
+
+
+def test_sync_and_seed_keep_what_an_admin_deactivated(fresh_db):
+    """One rule for both paths: a catalog entry that does not state is_active never changes
+    an existing row's is_active."""
+    _deactivate(fresh_db)
+    retired = _inactive(fresh_db)
+    assert len(retired) == 2
+    service = Client.postgres(fresh_db, service_role=True)
+    try:
+        catalog.sync(service)
+    finally:
+        service.transport.close()
+    assert _inactive(fresh_db) == retired, "catalog sync re-enabled a deactivated row"
+    with psycopg.connect(fresh_db, autocommit=True) as conn:
+        conn.execute(catalog.render())
+    assert _inactive(fresh_db) == retired, "seed.sql re-enabled a deactivated row"
+
+
+def test_an_explicit_is_active_in_the_catalog_is_applied_by_both_paths(fresh_db, monkeypatch):
+    """An entry stating is_active sets it on both paths; entries beside it that do not state
+    it keep theirs."""
+    _deactivate(fresh_db)
+    data = catalog.load()
+    stated = data["vendors"][0]["id"]  # openai: the catalog now retires it
+    data["vendors"][0] = {**data["vendors"][0], "is_active": False}
+    monkeypatch.setattr(catalog, "load", lambda: data)
+    expected = sorted([*_inactive(fresh_db), ("vendors", stated)])
+    with psycopg.connect(fresh_db, autocommit=True) as conn:
+        conn.execute(catalog.render(data))
+    assert _inactive(fresh_db) == expected
+    with psycopg.connect(fresh_db, autocommit=True) as conn:
+        conn.execute("update public.vendors set is_active = true where id = %s", [stated])
+    service = Client.postgres(fresh_db, service_role=True)
+    try:
+        catalog.sync(service)
+    finally:
+        service.transport.close()
+    assert _inactive(fresh_db) == expected

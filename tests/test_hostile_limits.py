@@ -264,11 +264,14 @@ def test_api_roles_carry_supabase_statement_timeouts(db):
         db.execute(
             "select r.rolname::text, s.setconfig from pg_db_role_setting as s"
             " join pg_roles as r on r.oid = s.setrole where s.setdatabase = 0"
-            " and r.rolname in ('anon', 'authenticated')"
+            " and r.rolname in ('anon', 'authenticated', 'authenticator')"
         ).fetchall()
     )
     assert "statement_timeout=3s" in settings["anon"]
     assert "statement_timeout=8s" in settings["authenticated"]
+    # PostgREST logs in as authenticator: every request, service_role's too, inherits these.
+    assert "statement_timeout=8s" in settings["authenticator"]
+    assert "lock_timeout=8s" in settings["authenticator"]
 
 
 @pytest.mark.parametrize("role", ["anon", "authenticated"])

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import psycopg
+import safeupdate
 
 from conftest import ROOT
 
@@ -65,3 +66,74 @@ def test_plpgsql_check(cluster, database):
         ).fetchone()[0]
     assert count >= 1, "no plpgsql function was checked"
     assert rows == [], "\n".join(map(str, rows))
+
+
+# -- pg-safeupdate -----------------------------------------------------------------------------
+# Supabase loads pg-safeupdate into every API connection: an UPDATE or DELETE without a WHERE
+# clause fails with 21000 there, inside functions too. Debian has no package of it, so the
+# local platform cannot load it; this lint, over what PostgreSQL's own parser reads, stands in.
+
+
+def test_safeupdate_lint_finds_every_kind_of_unguarded_statement():
+    found = safeupdate.unguarded_in_sql(
+        """
+        update t set a = 1;
+        delete from t where a = 1;
+        update t set a = 2 where true;
+        do $$ begin delete from public.z; end $$;
+        create function f() returns void language sql
+        as $b$ with q as (delete from y returning 1) select 1 $b$;
+        create function g() returns setof int language plpgsql as $b$
+        begin
+          if true then update private.s set x = 1; end if;
+          update private.s set x = 1 where x = 0;
+          return query with c as (update u set z = 1 returning 1) select 1;
+        end $b$;
+        """
+    )
+    assert found == [
+        "UPDATE of t",
+        "DO block: line 1: DELETE of public.z",
+        "f: DELETE of y",
+        "g: line 3: UPDATE of private.s",
+        "g: line 5: UPDATE of u",
+    ]
+
+
+def test_no_function_in_the_database_updates_or_deletes_without_where(cluster, database):
+    """Every function of public and private as the database holds it (whichever migration
+    defined it last)."""
+    with psycopg.connect(cluster.admin_dsn(), autocommit=True) as conn:
+        functions = conn.execute(
+            """select p.oid::regprocedure::text, pg_get_functiondef(p.oid)
+               from pg_proc as p
+               where p.pronamespace in ('public'::regnamespace, 'private'::regnamespace)
+                 and p.prokind in ('f', 'p')"""
+        ).fetchall()
+    assert len(functions) >= 10, "too few functions to prove anything"
+    problems = [
+        f"{signature}: {finding}"
+        for signature, definition in functions
+        for finding in safeupdate.unguarded_in_sql(definition)
+    ]
+    assert problems == [], "UPDATE/DELETE without WHERE (21000 through the API):\n" + "\n".join(
+        problems
+    )
+
+
+def test_no_migration_updates_or_deletes_without_where():
+    """Every statement and DO block of every migration, and each function's newest definition
+    (an older one, replaced by a later migration, never runs)."""
+    newest: dict[str, tuple[str, list[str]]] = {}
+    problems = []
+    for path in sorted((ROOT / "supabase" / "migrations").glob("*.sql")):
+        for function, findings in safeupdate.unguarded_by_statement(path.read_text()):
+            if function is not None:
+                newest[function] = (path.name, findings)
+            else:
+                problems += [f"{path.name}: {f}" for f in findings]
+    problems += [f"{file}: {f}" for file, findings in newest.values() for f in findings]
+    assert len(newest) >= 10, "too few functions to prove anything"
+    assert problems == [], "UPDATE/DELETE without WHERE (21000 through the API):\n" + "\n".join(
+        problems
+    )

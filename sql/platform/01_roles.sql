@@ -18,6 +18,14 @@ begin
     create role authenticator login noinherit;
     grant anon, authenticated, service_role to authenticator;
   end if;
+  -- Supabase's own settings of the login PostgREST uses (supabase/postgres migrations
+  -- set_authenticator_timeout and lock_timeout): every API request inherits them, so a
+  -- service_role request is cut at 8 s too. Set on every run, so an older local cluster gets
+  -- them; on Supabase they are already these values. (Its third setting,
+  -- session_preload_libraries = 'safeupdate', needs the pg-safeupdate module, which Debian
+  -- does not package: tests/test_lint.py refuses what it would refuse.)
+  alter role authenticator set statement_timeout = '8s';
+  alter role authenticator set lock_timeout = '8s';
   -- On the platform `postgres` owns the application schema and is NOT a superuser.
   if not exists (select from pg_roles where rolname = 'postgres') then
     create role postgres login createrole createdb replication bypassrls password 'postgres';

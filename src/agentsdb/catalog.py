@@ -15,8 +15,9 @@ TABLES = ("vendors", "vendor_services", "agent_features", "interaction_types")
 HEADER = """\
 -- Reference data: the vendor catalog, features and interaction types.
 -- GENERATED from src/agentsdb/catalog.toml by `agentsdb catalog render --write`: edit that
--- file, not this one. Idempotent upserts that never touch is_active, so `agentsdb seed` and
--- `supabase db reset` can run it any number of times and keep an admin's deactivations.
+-- file, not this one. Idempotent upserts that set is_active only where an entry states it,
+-- so `agentsdb seed` and `supabase db reset` can run it any number of times and keep an
+-- admin's deactivations.
 """
 
 
@@ -44,19 +45,20 @@ def render(catalog: dict[str, list[dict[str, Any]]] | None = None) -> str:
     catalog = catalog or load()
     parts = [HEADER]
     for table in TABLES:
-        rows = catalog[table]
-        if not rows:
-            continue
-        columns = list(dict.fromkeys(key for row in rows for key in row))
-        values = ",\n".join(
-            "(" + ", ".join(_literal(row[c]) if c in row else "default" for c in columns) + ")"
-            for row in rows
-        )
-        updates = ",\n  ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
-        parts.append(
-            f"\ninsert into public.{table} ({', '.join(columns)}) values\n{values}\n"
-            f"on conflict (id) do update set\n  {updates};\n"
-        )
+        # One statement per set of keys, so a column only some entries state (is_active) is
+        # written for those alone: a key an entry leaves out never overwrites a row's value.
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row in catalog[table]:
+            groups.setdefault(tuple(row), []).append(row)
+        for columns, rows in groups.items():
+            values = ",\n".join(
+                "(" + ", ".join(_literal(row[c]) for c in columns) + ")" for row in rows
+            )
+            updates = ",\n  ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+            parts.append(
+                f"\ninsert into public.{table} ({', '.join(columns)}) values\n{values}\n"
+                f"on conflict (id) do update set\n  {updates};\n"
+            )
     return "".join(parts)
 
 

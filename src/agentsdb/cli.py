@@ -145,6 +145,38 @@ def cmd_status(target: Target, args, out) -> None:
         )
         for table, count in summary(conn):
             print(f"  {table}: {count} rows", file=out)
+        for line in scheduled_jobs(conn):
+            print(line, file=out)
+
+
+def scheduled_jobs(conn: psycopg.Connection) -> list[str]:
+    """Whether pg_cron runs agentsdb's daily jobs, their last runs, and when the statistics
+    last changed: on a hosted project pg_cron is off until enabled, and then nothing
+    refreshes."""
+    lines = []
+    if conn.execute("select to_regprocedure('private.job_status()') is not null").fetchone()[0]:
+        jobs = conn.execute(
+            "select job_name, schedule, pg_cron_enabled, scheduled, last_run_at, last_run_status"
+            " from private.job_status()"
+        ).fetchall()
+        fix = "agentsdb rpc schedule_agentsdb_jobs --service-role"
+        if jobs and not jobs[0][2]:
+            lines.append(
+                "scheduled jobs: none, pg_cron is not enabled (statistics refresh only when"
+                f" asked); enable pg_cron, then: {fix}"
+            )
+            jobs = []
+        for name, schedule, _, scheduled, last_at, last_status in jobs:
+            state = f"scheduled {schedule} (UTC)" if scheduled else f"NOT scheduled; run: {fix}"
+            last = (
+                f"last run {last_at:%Y-%m-%d %H:%M} UTC {last_status}" if last_at else "never run"
+            )
+            lines.append(f"job {name}: {state}, {last}")
+    if conn.execute("select to_regclass('public.ai_usage_stats') is not null").fetchone()[0]:
+        last = conn.execute("select max(updated_at) from public.ai_usage_stats").fetchone()[0]
+        when = f"{last:%Y-%m-%d %H:%M} UTC" if last else "never"
+        lines.append(f"usage statistics last refreshed: {when}")
+    return lines
 
 
 def cmd_reset(target: Target, args, out) -> None:

@@ -52,7 +52,13 @@ class TransportError(AgentsDBError):
 
 # SQLSTATE (or PostgREST code) to class; the first two characters pick the class otherwise.
 _EXACT: dict[str, type[AgentsDBError]] = {
-    "P0002": NotFound,
+    # PTxyz: agentsdb's own codes, which PostgREST answers with HTTP status xyz.
+    "PT400": InvalidInput,
+    "PT401": PermissionDenied,
+    "PT403": PermissionDenied,
+    "PT404": NotFound,
+    "PT409": Conflict,
+    "P0002": NotFound,  # before agentsdb used PT404 (PostgREST answers P0002 with HTTP 500)
     "PGRST116": NotFound,  # .single() found no row
     "PGRST202": NotFound,  # no such function
     "PGRST205": NotFound,  # no such table

@@ -30,31 +30,33 @@ def claims_for(role: str, user_id: UUID | str | None = None, **extra: Any) -> di
 
 
 def set_request(conn: psycopg.Connection, claims: dict[str, Any]) -> None:
-    """Inside an open transaction: become the request's role with its claims, and apply the
-    role's own statement_timeout (anon 3 s, authenticated 8 s on Supabase), as PostgREST
-    applies the settings of the role it impersonates."""
+    """Inside an open transaction: become the request's role with its claims, under the
+    timeouts of a request on Supabase: the `authenticator` login's statement_timeout and
+    lock_timeout (8 s each), which every request inherits, overridden by the impersonated
+    role's own (anon 3 s, authenticated 8 s), as PostgREST applies them."""
     conn.execute(
         "select set_config('role', %(role)s, true),"
         " set_config('request.jwt.claims', %(claims)s, true),"
-        " (select set_config('statement_timeout', substr(c, length('statement_timeout=') + 1),"
-        "   true)"
-        "  from pg_catalog.pg_db_role_setting as s, unnest(s.setconfig) as c"
-        "  where s.setrole = to_regrole(%(role)s)"
-        "    and s.setdatabase in (0, (select oid from pg_catalog.pg_database"
-        "                             where datname = current_database()))"
-        "    and c like 'statement\\_timeout=%%'"
-        "  order by s.setdatabase desc limit 1)",
+        " (select count(set_config(t.name, t.value, true)) from ("
+        "   select distinct on (split_part(c, '=', 1))"
+        "     split_part(c, '=', 1) as name, substr(c, strpos(c, '=') + 1) as value"
+        "   from pg_catalog.pg_db_role_setting as s, unnest(s.setconfig) as c"
+        "   where s.setrole in (to_regrole('authenticator'), to_regrole(%(role)s))"
+        "     and s.setdatabase in (0, (select oid from pg_catalog.pg_database"
+        "                              where datname = current_database()))"
+        "     and split_part(c, '=', 1) in ('statement_timeout', 'lock_timeout')"
+        "   order by split_part(c, '=', 1), s.setrole = to_regrole(%(role)s) desc,"
+        "     s.setdatabase desc) as t)",
         {"role": claims["role"], "claims": json.dumps(claims)},
     )
 
 
 def clear_request(conn: psycopg.Connection) -> None:
-    """Back to the connection's own role, claims and timeout, in the same transaction."""
+    """Back to the connection's own role, claims and timeouts, in the same transaction."""
     conn.execute(
         "select set_config('role', 'none', true), set_config('request.jwt.claims', '', true),"
-        " set_config('statement_timeout',"
-        "   (select reset_val from pg_catalog.pg_settings where name = 'statement_timeout'),"
-        "   true)"
+        " (select count(set_config(name, reset_val, true)) from pg_catalog.pg_settings"
+        "  where name in ('statement_timeout', 'lock_timeout'))"
     )
 
 

@@ -1,6 +1,6 @@
 begin;
 \ir helpers.psql
-select plan(13);
+select plan(14);
 
 -- The helpers act as PostgREST would.
 select tests.create_user('alice');
@@ -69,8 +69,10 @@ select is(
 );
 
 -- splinter's security-definer lints, kept in every test run: no definer function in the
--- exposed schema is executable by anon, and the ones signed-in users may call are exactly the
--- two accepted in docs/advisors.md (each checks its caller itself).
+-- exposed schema is executable by anon or by authenticated (lints 0028 and 0029: the
+-- Security Advisor reports none). The definer bodies the API reaches live in private, behind
+-- security invoker RPCs of the same name in public, and are exactly the two of
+-- docs/advisors.md (each checks its caller itself).
 select is(
   array(
     select p.oid::regprocedure::text from pg_proc as p
@@ -91,11 +93,23 @@ select is(
       and has_function_privilege('authenticated', p.oid, 'execute')
     order by 1
   ),
+  '{}'::text [],
+  'no security definer function in public is executable by authenticated'
+);
+select is(
+  array(
+    select p.oid::regprocedure::text from pg_proc as p
+    where
+      p.pronamespace = 'private'::regnamespace
+      and p.prosecdef
+      and has_function_privilege('authenticated', p.oid, 'execute')
+    order by 1
+  ),
   array[
-    'store_user_api_key(text,text,text,text)',
-    'update_agent_activity_score(uuid)'
+    'private.store_user_api_key(text,text,text,text)',
+    'private.update_agent_activity_score(uuid)'
   ],
-  'the security definer RPCs signed-in users may call are the two accepted ones'
+  'the security definer functions signed-in users reach (through public invoker RPCs) are the two accepted ones'
 );
 
 -- Every foreign key is served by an index that leads with its columns.
@@ -118,12 +132,15 @@ select is(
   'every foreign key has an index leading with its columns'
 );
 
--- The private schema is closed to the API roles (check constraints reach its predicates by
--- oid, with EXECUTE alone).
+-- The private schema is closed to anon; signed-in users and service_role may use it only
+-- to reach the two definer functions behind public RPCs (check constraints reach its
+-- predicates by oid, with EXECUTE alone; tests/test_isolation_matrix.py checks every
+-- private table and function).
 select ok(
   not has_schema_privilege('anon', 'private', 'usage')
-  and not has_schema_privilege('authenticated', 'private', 'usage'),
-  'private is not usable by anon or authenticated'
+  and not has_schema_privilege('authenticated', 'private', 'create')
+  and not has_schema_privilege('service_role', 'private', 'create'),
+  'private is not usable by anon, and no API role may create in it'
 );
 
 select * from finish();

@@ -91,7 +91,7 @@ select results_eq(
 );
 select throws_ok(
   $$select * from public.get_agent_with_features('00000000-0000-4000-8000-000000000000')$$,
-  'P0002', 'agent_id: no agent with this id is visible to you', 'an unknown id is not found'
+  'PT404', 'agent_id: no agent with this id is visible to you', 'an unknown id is not found'
 );
 select throws_ok(
   $$select * from public.get_agent_with_features(null)$$,
@@ -109,7 +109,7 @@ select results_eq(
 );
 select throws_ok(
   $$select * from public.get_agent_with_features('aaaaaaaa-0000-4000-8000-000000000001')$$,
-  'P0002', 'agent_id: no agent with this id is visible to you',
+  'PT404', 'agent_id: no agent with this id is visible to you',
   'another user''s private agent is not found'
 );
 select is(
@@ -151,7 +151,7 @@ select is(
 );
 select throws_ok(
   $$select * from public.get_agent_with_features('00000000-0000-4000-8000-000000000000')$$,
-  'P0002', 'agent_id: no agent with this id is visible to you',
+  'PT404', 'agent_id: no agent with this id is visible to you',
   'an unknown id is not found for service_role either'
 );
 

@@ -87,7 +87,7 @@ select is(
 -- Bad input.
 select throws_ok(
   $$select public.add_vendor_service('no_such_vendor', 'model-x')$$,
-  '23503', 'vendor_id: no vendor ''no_such_vendor''', 'an unknown vendor is refused'
+  '23503', 'vendor_id: no vendor with this id', 'an unknown vendor is refused'
 );
 select throws_ok(
   $$select public.add_vendor_service(null, 'model-x')$$,
@@ -104,7 +104,7 @@ select throws_ok(
 );
 select throws_ok(
   $$select public.add_vendor_service('openai', 'model-x', id => 'anthropic_haiku9')$$,
-  '22023', 'id: ''anthropic_haiku9'' is a service of another vendor',
+  '22023', 'id: names a service of another vendor',
   'an id of another vendor''s service is refused'
 );
 select throws_ok(

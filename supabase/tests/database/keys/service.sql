@@ -35,13 +35,13 @@ select is(
 );
 select throws_ok(
   $$select public.get_user_api_key(tests.get_user_id('alice'), 'anthropic', null)$$,
-  'P0002', 'api_key: no active key for vendor ''anthropic''',
+  'PT404', 'api_key: no active key of this user for this vendor and service',
   'a service-only key is not returned for a vendor-level request'
 );
 select throws_ok(
   $$select public.get_user_api_key(tests.get_user_id('bob'), 'google', 'google_gemini_2_5_pro')$$,
-  'P0002', 'api_key: no active key for vendor ''google'' (service ''google_gemini_2_5_pro'')',
-  'no active key: P0002 naming the vendor and service'
+  'PT404', 'api_key: no active key of this user for this vendor and service',
+  'no active key: PT404, naming no argument value'
 );
 select throws_ok(
   $$select public.get_user_api_key(null, 'openai', null)$$,
@@ -85,8 +85,8 @@ select is(
 );
 select throws_ok(
   $$select public.update_api_key_last_used(tests.get_user_id('bob'), 'anthropic', null)$$,
-  'P0002', 'api_key: no active key for vendor ''anthropic''',
-  'update_api_key_last_used: P0002 when there is no active key'
+  'PT404', 'api_key: no active key of this user for this vendor and service',
+  'update_api_key_last_used: PT404 when there is no active key'
 );
 select throws_ok(
   $$select public.update_api_key_last_used(null, 'openai', null)$$,

@@ -147,7 +147,7 @@ select is(
     select count(*)::int from pg_proc as p
     where
       p.oid in (
-        'public.store_user_api_key(text, text, text, text)'::regprocedure,
+        'private.store_user_api_key(text, text, text, text)'::regprocedure,
         'public.get_user_api_key(uuid, text, text)'::regprocedure,
         'public.rotate_api_key_encryption_key()'::regprocedure,
         'private.api_key_kek()'::regprocedure
@@ -155,7 +155,7 @@ select is(
       and p.prosecdef
   ),
   4,
-  'the functions that touch the key material are security definer'
+  'the functions that touch the key material are security definer (store_user_api_key''s body in private)'
 );
 select ok(
   not (

@@ -147,21 +147,21 @@ select throws_ok(
 );
 select throws_ok(
   $$select public.update_agent_activity_score(gen_random_uuid())$$,
-  'P0002', 'agent_id: no such agent among yours', 'an unknown agent is not found'
+  'PT404', 'agent_id: no such agent among yours', 'an unknown agent is not found'
 );
 select throws_ok(
   $$select public.update_agent_activity_score('b0000000-0000-4000-8000-000000000001')$$,
-  'P0002', 'agent_id: no such agent among yours', 'another user''s agent is not found'
+  'PT404', 'agent_id: no such agent among yours', 'another user''s agent is not found'
 );
 
 select tests.authenticate_as('bob');
 select throws_ok(
   $$select public.update_agent_activity_score('a0000000-0000-4000-8000-000000000001')$$,
-  'P0002', 'agent_id: no such agent among yours', 'another user''s public agent is not found either'
+  'PT404', 'agent_id: no such agent among yours', 'another user''s public agent is not found either'
 );
 select throws_ok(
   $$select public.update_agent_activity_score('a0000000-0000-4000-8000-000000000007')$$,
-  'P0002', null, 'bob cannot refresh alice''s private agent'
+  'PT404', null, 'bob cannot refresh alice''s private agent'
 );
 
 -- Only the owner and members of service_role pass: a custom role that inherits
@@ -174,7 +174,7 @@ select tests.authenticate_as('bob');
 select set_config('role', 'agentsdb_tests_custom_role', true);
 select throws_ok(
   $$select public.update_agent_activity_score('a0000000-0000-4000-8000-000000000007')$$,
-  'P0002', 'agent_id: no such agent among yours',
+  'PT404', 'agent_id: no such agent among yours',
   'a custom role inheriting authenticated cannot refresh another user''s agent'
 );
 select tests.authenticate_as_anon();

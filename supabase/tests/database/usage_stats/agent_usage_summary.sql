@@ -90,18 +90,18 @@ select throws_ok(
 );
 select throws_ok(
   $$select * from public.get_agent_usage_summary(gen_random_uuid())$$,
-  'P0002', 'agent_id: no such agent among yours', 'an unknown agent is not found'
+  'PT404', 'agent_id: no such agent among yours', 'an unknown agent is not found'
 );
 select throws_ok(
   $$select * from public.get_agent_usage_summary('b0000000-0000-4000-8000-000000000001')$$,
-  'P0002', 'agent_id: no such agent among yours', 'another user''s agent is not found'
+  'PT404', 'agent_id: no such agent among yours', 'another user''s agent is not found'
 );
 
 -- The other user.
 select tests.authenticate_as('bob');
 select throws_ok(
   $$select * from public.get_agent_usage_summary('a0000000-0000-4000-8000-000000000001')$$,
-  'P0002', 'agent_id: no such agent among yours',
+  'PT404', 'agent_id: no such agent among yours',
   'another user''s public agent is not found (its interactions are not theirs to see)'
 );
 select results_eq(
@@ -126,7 +126,7 @@ select results_eq(
 );
 select throws_ok(
   $$select * from public.get_agent_usage_summary(gen_random_uuid())$$,
-  'P0002', null, 'service_role gets not found for an unknown agent'
+  'PT404', null, 'service_role gets not found for an unknown agent'
 );
 
 -- Always exactly one row; starts in the future are left out.

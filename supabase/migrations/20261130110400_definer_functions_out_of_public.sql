@@ -1,0 +1,210 @@
+-- Security definer functions out of the exposed schema (Security Advisor lint 0029, the two
+-- WARNs left): the bodies of store_user_api_key and update_agent_activity_score move, as
+-- they were, to schema private (not exposed by the API), and public keeps an RPC of the same
+-- name and signature, security invoker, that calls them. Same caller checks (they run in the
+-- private function), same grants on the RPCs; the API roles get USAGE on private to reach
+-- them, and EXECUTE on exactly these two private functions (the isolation matrix checks
+-- that every other private function stays closed to them). "Not found" in the activity
+-- score is PT404 (HTTP 404) instead of P0002 (HTTP 500).
+
+grant usage on schema private to authenticated, service_role;
+
+-- The body of store_user_api_key, unchanged: no client role may insert key rows or touch the
+-- ciphertexts and the KEK, so this definer function is the only way in. It acts for
+-- auth.uid() alone and never returns the key.
+create function private.store_user_api_key(
+  vendor_id text,
+  api_key text,
+  service_id text default null,
+  display_name text default null
+)
+returns setof public.user_api_keys
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  caller uuid := auth.uid();
+  current_kek_version integer;
+  stored public.user_api_keys;
+begin
+  if caller is null then
+    raise exception using
+      errcode = '42501',
+      message = 'store_user_api_key: sign in to store an API key',
+      hint = 'Call it with a user''s access token.';
+  end if;
+  if store_user_api_key.vendor_id is null then
+    raise exception using errcode = '22004', message = 'vendor_id: required';
+  end if;
+  -- Never put an argument's value in a message, a hint or a detail: a key passed in the
+  -- wrong argument would end up in error logs.
+  if store_user_api_key.api_key is null then
+    raise exception using errcode = '22004', message = 'api_key: required';
+  end if;
+  if store_user_api_key.api_key !~ '\S' then
+    raise exception using errcode = '22023', message = 'api_key: must not be blank';
+  end if;
+  if store_user_api_key.api_key ~ '\s' then
+    raise exception using
+      errcode = '22023',
+      message = 'api_key: must not contain whitespace',
+      hint = 'Paste the key alone, without spaces or line breaks.';
+  end if;
+  if char_length(store_user_api_key.api_key) not between 8 and 4096 then
+    raise exception using errcode = '22023', message = 'api_key: must be 8 to 4096 characters long';
+  end if;
+  if not exists (
+    select from public.vendors as v
+    where v.id = store_user_api_key.vendor_id and v.is_active
+  ) then
+    raise exception using
+      errcode = '23503',
+      message = 'vendor_id: no active vendor with this id',
+      hint = 'The active vendors are listed in the vendors table.';
+  end if;
+  if store_user_api_key.service_id is not null and not exists (
+    select from public.vendor_services as s
+    where
+      s.id = store_user_api_key.service_id
+      and s.vendor_id = store_user_api_key.vendor_id
+      and s.is_active
+  ) then
+    raise exception using
+      errcode = '23503',
+      message = 'service_id: not an active service of this vendor',
+      hint = 'The active services are listed in the vendor_services table.';
+  end if;
+
+  -- Two stores of the same (user, vendor, service) run one after the other, so the second
+  -- deactivates the first instead of failing on the one-active-key index.
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(
+    'user_api_keys/' || caller::text || '/' || store_user_api_key.vendor_id || '/'
+    || coalesce(store_user_api_key.service_id, ''), 0
+  ));
+  -- A share lock on the KEK version: a rotation waits for this key, or this key waits for
+  -- the rotation, so no key is encrypted under a KEK being replaced.
+  select v.version into current_kek_version from private.api_key_kek_version as v for share;
+
+  update public.user_api_keys as k set is_active = false
+  where
+    k.user_id = caller
+    and k.vendor_id = store_user_api_key.vendor_id
+    and coalesce(k.service_id, '') = coalesce(store_user_api_key.service_id, '')
+    and k.is_active;
+
+  insert into public.user_api_keys (
+    user_id, vendor_id, service_id, encrypted_key, key_preview, display_name
+  ) values (
+    caller, store_user_api_key.vendor_id, store_user_api_key.service_id,
+    'pgp-aes256:kek-v' || current_kek_version, right(store_user_api_key.api_key, 4),
+    store_user_api_key.display_name
+  )
+  returning * into stored;
+
+  insert into private.user_api_key_secrets (api_key_id, ciphertext, kek_version)
+  values (
+    stored.id,
+    extensions.pgp_sym_encrypt(
+      store_user_api_key.api_key, private.api_key_kek(), 'cipher-algo=aes256'
+    ),
+    current_kek_version
+  );
+
+  return next stored;
+end;
+$$;
+comment on function private.store_user_api_key(text, text, text, text) is
+'The body of public.store_user_api_key (security definer, so it lives outside the exposed schema): stores the caller''s (auth.uid()) API key, AES-256 encrypted, and returns its row with key_preview only. Signed-in users only (42501 otherwise).';
+revoke execute on function private.store_user_api_key(text, text, text, text)
+from public, anon, authenticated, service_role;
+grant execute on function private.store_user_api_key(text, text, text, text) to authenticated;
+
+create or replace function public.store_user_api_key(
+  vendor_id text,
+  api_key text,
+  service_id text default null,
+  display_name text default null
+)
+returns setof public.user_api_keys
+language sql
+volatile
+security invoker
+set search_path = ''
+as $$
+  select * from private.store_user_api_key(
+    store_user_api_key.vendor_id, store_user_api_key.api_key,
+    store_user_api_key.service_id, store_user_api_key.display_name
+  )
+$$;
+comment on function public.store_user_api_key(text, text, text, text) is
+'Stores the caller''s API key for a vendor (and optionally one of its services), AES-256 encrypted, and returns its row (key_preview only: the key never comes back). Deactivates the caller''s previous active key for the same vendor and service. Signed-in users only. Security invoker: the work is done by private.store_user_api_key, a definer function outside the exposed schema.';
+
+-- The body of update_agent_activity_score: clients cannot write ai_agents.activity_score, so
+-- it is security definer and checks the caller itself (the agent's owner, or a member of
+-- service_role).
+create function private.update_agent_activity_score(agent_id uuid)
+returns real
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  owner_id uuid;
+  score real;
+begin
+  if update_agent_activity_score.agent_id is null then
+    raise exception using
+      errcode = '22004',
+      message = 'agent_id: must not be null',
+      hint = 'Pass the id of one of your agents.';
+  end if;
+
+  select a.user_id into owner_id
+  from public.ai_agents as a
+  where a.id = update_agent_activity_score.agent_id;
+
+  -- Inside a definer function current_user is the owner; the caller is the `role` setting
+  -- (what PostgREST sets per request), else the session user. Besides the agent's owner,
+  -- only members of service_role pass (service_role, postgres and its pg_cron jobs,
+  -- superusers): an allow-list, so a custom role that inherits authenticated is refused too.
+  if not found or (
+    owner_id is distinct from (select auth.uid())
+    and not pg_catalog.pg_has_role(
+      coalesce(nullif(current_setting('role'), 'none'), session_user), 'service_role', 'member'
+    )
+  ) then
+    raise exception using
+      errcode = 'PT404',
+      message = 'agent_id: no such agent among yours',
+      hint = 'Pass the id of an agent you own.';
+  end if;
+
+  score := private.compute_activity_score(update_agent_activity_score.agent_id, owner_id);
+
+  update public.ai_agents as a
+  set activity_score = score
+  where a.id = update_agent_activity_score.agent_id;
+
+  return score;
+end;
+$$;
+comment on function private.update_agent_activity_score(uuid) is
+'The body of public.update_agent_activity_score (security definer, so it lives outside the exposed schema): computes, stores and returns the agent''s activity score. The agent''s owner or a member of service_role only; anyone else''s or an unknown agent: PT404.';
+revoke execute on function private.update_agent_activity_score(uuid)
+from public, anon, authenticated, service_role;
+grant execute on function private.update_agent_activity_score(uuid) to authenticated, service_role;
+
+create or replace function public.update_agent_activity_score(agent_id uuid)
+returns real
+language sql
+volatile
+security invoker
+set search_path = ''
+as $$
+  select private.update_agent_activity_score(update_agent_activity_score.agent_id)
+$$;
+comment on function public.update_agent_activity_score(uuid) is
+'Computes, stores on ai_agents.activity_score and returns the agent''s activity score: 1 - exp(-S / 5), S = sum over its interactions started in the last 90 days of exp(-age_in_days / 14). In [0, 1): 0 without recent use; one interaction today gives 0.18, five 0.63, twenty 0.98; every interaction raises it and it decays as they age. Every status counts. Callable by the agent''s owner (anyone else''s or an unknown agent: PT404, HTTP 404) and by service_role. Security invoker: the work is done by private.update_agent_activity_score, a definer function outside the exposed schema.';
