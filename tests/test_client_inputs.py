@@ -67,6 +67,11 @@ CASES = {
         TypeError,
         None,
     ),
+    "agent id not a UUID": (
+        lambda c, a: c.get_agent("sk-live-Key0In0Wrong0Arg"),
+        InvalidInput,
+        "22P02",
+    ),
     "configuration not a dict": (
         lambda c, a: c.create_agent("n", "openai", configuration=[1]),
         TypeError,
@@ -108,6 +113,17 @@ def test_bad_input_is_refused_before_it_is_sent(edge, case):
     if code is not None:
         assert err.value.code == code
     assert sent == []
+
+
+def test_a_key_in_an_id_argument_is_never_quoted(fresh_db):
+    """A vendor key passed where a user id goes would be quoted whole by PostgreSQL's uuid
+    parser, in the error and the server log: the client refuses it first, naming the field."""
+    key = "sk-ant-Wrong0Argument0Key0042"
+    with Client.postgres(fresh_db, service_role=True) as service:
+        with pytest.raises(InvalidInput) as err:
+            service.get_api_key(key, "anthropic")
+    assert err.value.code == "22P02"
+    assert "user_id" in str(err.value) and key not in str(err.value)
 
 
 def test_a_timestamp_past_year_9999_is_22008_not_22021(fresh_db):

@@ -38,6 +38,11 @@ class InvalidInput(AgentsDBError):
     """A value was refused: a constraint, a type, an argument's range."""
 
 
+class InvalidName(InvalidInput, ValueError):
+    """A table, column, function or argument name that is not a plain identifier, refused
+    before anything is sent (SQLSTATE 42602, invalid_name). Also a ValueError."""
+
+
 class Conflict(AgentsDBError):
     """A unique rule was broken (the row exists already)."""
 
@@ -65,6 +70,7 @@ _EXACT: dict[str, type[AgentsDBError]] = {
     "42P01": NotFound,  # undefined table
     "42883": NotFound,  # undefined function
     "42501": PermissionDenied,
+    "42602": InvalidName,
     "PGRST300": AuthenticationError,  # JWT secret missing on the server
     "PGRST301": AuthenticationError,  # JWT invalid
     "PGRST302": AuthenticationError,  # anonymous access disabled

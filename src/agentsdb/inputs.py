@@ -14,10 +14,16 @@ from .errors import InvalidInput
 
 
 def ident(field: str, value: Any) -> UUID | str:
-    """A row id: a UUID or its text (the database checks the text)."""
+    """A row id: a UUID or its text. Text that is not a UUID is refused here, naming the
+    field only: PostgreSQL's own uuid parser would quote the value in its error and the
+    server log, and the value may be a key passed in the wrong argument."""
     if isinstance(value, UUID):
         return value
     if isinstance(value, str):
+        try:
+            UUID(value)
+        except ValueError:
+            raise InvalidInput("22P02", f"{field}: not a UUID") from None
         return value
     raise TypeError(f"{field}: expected a UUID or str, got {type(value).__name__}")
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..errors import InvalidInput
+from ..errors import InvalidName
 
 OPERATORS = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 
@@ -22,11 +22,6 @@ MAX_ROWS = 1000
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 # What an HTTP header and a libpq option can carry: printable ASCII, no space.
 _TOKEN = re.compile(r"[\x21-\x7e]+")
-
-
-class InvalidName(InvalidInput, ValueError):
-    """A table, column, function or argument name that is not a plain identifier, refused
-    before anything is sent (SQLSTATE 42602, invalid_name). Also a ValueError."""
 
 
 def check_name(kind: str, name: Any) -> str:
