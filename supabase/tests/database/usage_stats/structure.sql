@@ -9,7 +9,8 @@ select columns_are('public', 'ai_usage_stats', array[
   'avg_satisfaction', 'avg_usefulness', 'created_at', 'updated_at'
 ]);
 select col_type_is(
-  'public', 'ai_usage_stats', 'total_cost', 'numeric(18,8)', 'total_cost is exact numeric(18,8)'
+  'public', 'ai_usage_stats', 'total_cost', 'numeric(38,8)',
+  'total_cost is exact numeric(38,8): no number of interactions overflows it'
 );
 select col_type_is(
   'public', 'ai_usage_stats', 'total_input_tokens', 'bigint', 'total_input_tokens is bigint'
