@@ -77,7 +77,8 @@ select policy_roles_are(
 select triggers_are('public', 'ai_interactions', array[
   'ai_interactions_derive_duration', 'ai_interactions_set_updated_at',
   'ai_interactions_count_agent_usage_insert', 'ai_interactions_count_agent_usage_delete',
-  'ai_interactions_count_agent_usage_truncate', 'ai_interactions_recount_agent_usage_on_move'
+  'ai_interactions_count_agent_usage_truncate', 'ai_interactions_recount_agent_usage_on_move',
+  'ai_interactions_a_require_visible_references'
 ]);
 
 -- Table privileges: anon nothing; authenticated and service_role read and delete.
