@@ -474,7 +474,8 @@ class Client:
             for k, v in (("table_name", table_name), ("record_id", record_id))
             if v is not None
         ]
-        return self._select(AuditEntry, "audit_logs", filters, [Order("id", desc=True)], limit)
+        newest = [Order("occurred_at", desc=True), Order("recorded_at", desc=True)]
+        return self._select(AuditEntry, "audit_logs", filters, newest, limit)
 
     def _caller(self) -> str:
         uid = self.transport.caller_id()

@@ -40,8 +40,8 @@ select table_privs_are(
   'public', 'ai_agents', 'anon', '{}'::text [], 'anon has no privilege on ai_agents'
 );
 select table_privs_are(
-  'public', 'ai_agents', 'authenticated', array['SELECT', 'DELETE'],
-  'authenticated: select and delete on the table, insert and update by column'
+  'public', 'ai_agents', 'authenticated', array['DELETE'],
+  'authenticated: delete on the table; select (no system columns), insert and update by column'
 );
 select column_privs_are(
   'public', 'ai_agents', 'name', 'authenticated', array['SELECT', 'INSERT', 'UPDATE'],

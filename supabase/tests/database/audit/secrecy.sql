@@ -127,7 +127,7 @@ insert into tests.keyring values (1, tests.get_user_id('alice'), 'sk-keyring-VER
 update tests.keyring set api_key = 'sk-keyring-VERYSECRET-2', label = 'b';
 select results_eq(
   $$select action, old_row -> 'api_key', old_row -> 'token', new_row
-    from public.audit_logs where table_name = 'keyring' order by id$$,
+    from public.audit_logs where table_name = 'keyring' order by recorded_at$$,
   $$values
     ('insert', null::jsonb, null::jsonb,
       jsonb_build_object('id', 1, 'user_id', tests.get_user_id('alice'), 'api_key', '[redacted]', 'token', '[redacted]', 'label', 'a')),

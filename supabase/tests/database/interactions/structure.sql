@@ -84,8 +84,8 @@ select triggers_are('public', 'ai_interactions', array[
 -- Table privileges: anon nothing; authenticated and service_role read and delete.
 select table_privs_are('public', 'ai_interactions', 'anon', array[]::text [], 'anon has no privileges');
 select table_privs_are(
-  'public', 'ai_interactions', 'authenticated', array['SELECT', 'DELETE'],
-  'authenticated has table-wide select and delete only (insert and update are per column)'
+  'public', 'ai_interactions', 'authenticated', array['DELETE'],
+  'authenticated has table-wide delete only (select, insert and update are per column)'
 );
 select table_privs_are(
   'public', 'ai_interactions', 'service_role', array['SELECT', 'DELETE'],
@@ -103,11 +103,11 @@ select is(
   ),
   array[
     'agent_id', 'content_preview', 'description', 'duration_minutes', 'ended_at', 'external_id',
-    'external_link', 'external_metadata', 'feedback_notes', 'full_content', 'id', 'input_tokens',
+    'external_link', 'external_metadata', 'feedback_notes', 'full_content', 'input_tokens',
     'interaction_type_id', 'keywords', 'output_tokens', 'satisfaction_rating', 'started_at',
     'status', 'tags', 'title', 'total_cost', 'usefulness_rating', 'user_id'
   ],
-  'authenticated inserts every column but the timestamps the database keeps'
+  'authenticated inserts every column but the id and the timestamps the database keeps'
 );
 select is(
   array(

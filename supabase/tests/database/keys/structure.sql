@@ -47,8 +47,8 @@ select policy_roles_are(
 );
 select table_privs_are('public', 'user_api_keys', 'anon', array[]::text [], 'anon has no privilege on user_api_keys');
 select table_privs_are(
-  'public', 'user_api_keys', 'authenticated', array['SELECT', 'DELETE'],
-  'authenticated may select and delete (no insert, no table-wide update)'
+  'public', 'user_api_keys', 'authenticated', array['DELETE'],
+  'authenticated may delete, and select by column (no insert, no table-wide update)'
 );
 select is(
   array(

@@ -35,7 +35,8 @@ select ok(
 select policies_are('public', 'ai_usage_stats', array['ai_usage_stats_select_authenticated']);
 select table_privs_are('public', 'ai_usage_stats', 'anon', array[]::text [], 'anon has no privileges');
 select table_privs_are(
-  'public', 'ai_usage_stats', 'authenticated', array['SELECT'], 'authenticated only reads'
+  'public', 'ai_usage_stats', 'authenticated', array[]::text [],
+  'authenticated only reads, by column (no system columns)'
 );
 select table_privs_are(
   'public', 'ai_usage_stats', 'service_role', array['SELECT'], 'service_role only reads'
