@@ -126,7 +126,13 @@ select is(
 );
 select is(
   (
-    select jsonb_build_array(u.old_row = i.new_row, u.old_row || u.new_row = d.old_row)
+    select
+      jsonb_build_array(
+        u.old_row = (
+          select jsonb_object_agg(c.k, i.new_row -> c.k) from jsonb_object_keys(u.new_row) as c (k)
+        ),
+        i.new_row || u.new_row = d.old_row
+      )
     from tests.alice_entries as i, tests.alice_entries as u, tests.alice_entries as d
     where
       i.table_name = 'ai_agents' and i.action = 'insert'
@@ -134,7 +140,7 @@ select is(
       and d.table_name = 'ai_agents' and d.action = 'delete'
   ),
   '[true, true]'::jsonb,
-  'old_row is the whole row before; old_row || new_row is the whole row after'
+  'old_row holds the changed columns before; the inserted row || new_row is the row after'
 );
 select is(
   (
@@ -191,12 +197,12 @@ select results_eq(
   $$values
     ('insert', '1111', '{"vendor_id": "openai", "service_id": null, "encrypted_key": "pgp-aes256:kek-v1", "key_preview": "1111",
       "display_name": "My key", "is_active": true, "last_used_at": null}'::jsonb),
-    ('update', '1111', '{"display_name": "Renamed"}'::jsonb),
-    ('update', '1111', '{"is_active": false}'::jsonb),
+    ('update', null, '{"display_name": "Renamed"}'::jsonb),
+    ('update', null, '{"is_active": false}'::jsonb),
     ('insert', '2222', '{"vendor_id": "openai", "service_id": null, "encrypted_key": "pgp-aes256:kek-v1", "key_preview": "2222",
       "display_name": null, "is_active": true, "last_used_at": null}'::jsonb),
     ('delete', '1111', null::jsonb)$$,
-  'API keys: store, rename, deactivation by the next store, the new key, delete'
+  'API keys: store, rename, deactivation by the next store, the new key, delete (an update entry holds only what changed)'
 );
 select is(
   (

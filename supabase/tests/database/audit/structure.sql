@@ -85,9 +85,15 @@ select is(
   'no API role has a column privilege to insert or update'
 );
 select is(
-  (select count(*)::integer from pg_depend as d
-   where d.refobjid = 'public.audit_logs'::regclass and d.classid = 'pg_class'::regclass
-     and d.objid in (select c.oid from pg_class as c where c.relkind = 'S')),
+  (
+    select count(*)::integer from pg_depend as d
+    where
+      d.refobjid = 'public.audit_logs'::regclass and d.classid = 'pg_class'::regclass
+      and d.objid in (
+        select c.oid from pg_class as c
+        where c.relkind = 'S'
+      )
+  ),
   0,
   'audit_logs uses no sequence'
 );
