@@ -451,4 +451,6 @@ ARGUMENTS: dict[str, object] = {
 # schema, so none can call even these directly.)
 PRIVATE_EXECUTE: dict[str, set[str]] = {
     "is_valid_tag_array": {"authenticated", "service_role"},
+    # Policies call it to shut anonymous sign-ins out of user tables (issue 9).
+    "is_anonymous": {"authenticated"},
 }

@@ -63,7 +63,10 @@ select ok(
   ),
   'RLS is enabled on audit_logs'
 );
-select policies_are('public', 'audit_logs', array['audit_logs_select_authenticated'], 'one select policy only');
+select policies_are(
+  'public', 'audit_logs', array['audit_logs_select_authenticated', 'audit_logs_all_not_anonymous'],
+  'one select policy, and the restrictive one that shuts anonymous sign-ins out'
+);
 select policy_roles_are(
   'public', 'audit_logs', 'audit_logs_select_authenticated', array['authenticated'],
   'the select policy is for authenticated'

@@ -67,7 +67,8 @@ select ok(
 );
 select policies_are('public', 'ai_interactions', array[
   'ai_interactions_select_authenticated', 'ai_interactions_insert_authenticated',
-  'ai_interactions_update_authenticated', 'ai_interactions_delete_authenticated'
+  'ai_interactions_update_authenticated', 'ai_interactions_delete_authenticated',
+  'ai_interactions_all_not_anonymous'
 ]);
 select policy_roles_are(
   'public', 'ai_interactions', 'ai_interactions_insert_authenticated', array['authenticated'],

@@ -32,7 +32,9 @@ select ok(
   ),
   'RLS is enabled'
 );
-select policies_are('public', 'ai_usage_stats', array['ai_usage_stats_select_authenticated']);
+select policies_are(
+  'public', 'ai_usage_stats', array['ai_usage_stats_select_authenticated', 'ai_usage_stats_all_not_anonymous']
+);
 select table_privs_are('public', 'ai_usage_stats', 'anon', array[]::text [], 'anon has no privileges');
 select table_privs_are(
   'public', 'ai_usage_stats', 'authenticated', array[]::text [],
