@@ -68,14 +68,15 @@ CATALOG_ROWS = """
 """
 
 # User tables clients write: the owner does everything, other users' rows are invisible (public
-# agents are readable), anon gets nothing, service_role everything.
+# agents are readable), anon gets nothing, service_role everything. Clients never choose ids
+# (issue 9), so an upsert on the primary key is refused even to the owner.
 OWNED_ROWS = """
             anon  own   other  public  service
     select  deny  allow filter filter  allow
     insert  deny  allow deny   deny    allow
     update  deny  allow filter filter  allow
     delete  deny  allow filter filter  allow
-    upsert  deny  allow deny   deny    allow
+    upsert  deny  deny  deny   deny    allow
 """
 
 RELATIONS: dict[str, Relation] = {
@@ -147,11 +148,11 @@ RELATIONS: dict[str, Relation] = {
             insert  deny  allow deny   deny    allow
             update  deny  allow filter filter  allow
             delete  deny  allow filter filter  allow
-            upsert  deny  allow deny   deny    allow
+            upsert  deny  deny  deny   deny    allow
         """,
         columns="""
                            anon  authenticated  service_role
-            id             -     si             si
+            id             -     s              si
             name           -     siu            siu
             description    -     siu            siu
             vendor_id      -     siu            siu
@@ -177,7 +178,7 @@ RELATIONS: dict[str, Relation] = {
         rows=OWNED_ROWS,
         columns="""
                        anon  authenticated  service_role
-            id         -     si             si
+            id         -     s              si
             agent_id   -     si             si
             feature_id -     siu            siu
             is_primary -     siu            siu
@@ -189,7 +190,7 @@ RELATIONS: dict[str, Relation] = {
         rows=OWNED_ROWS,
         columns="""
                          anon  authenticated  service_role
-            id           -     si             si
+            id           -     s              si
             agent_id     -     si             si
             config_key   -     siu            siu
             config_value -     siu            siu
@@ -205,7 +206,7 @@ RELATIONS: dict[str, Relation] = {
         rows=OWNED_ROWS,
         columns="""
                                 anon  authenticated  service_role
-            id                  -     si             si
+            id                  -     s              si
             agent_id            -     si             si
             title               -     siu            siu
             description         -     siu            siu
@@ -311,6 +312,7 @@ RELATIONS: dict[str, Relation] = {
             old_row        -     s              s
             new_row        -     s              s
             owner_id       -     s              s
+            recorded_at    -     s              s
         """,
     ),
     # Views (security_invoker): RLS of the tables beneath decides; nobody writes them.
@@ -457,6 +459,8 @@ PRIVATE_EXECUTE: dict[str, set[str]] = {
     "store_user_api_key": {"authenticated"},
     "update_agent_activity_score": {"authenticated", "service_role"},
     "schedule_jobs": {"service_role"},
+    # Policies call it to shut anonymous sign-ins out of user tables (issue 9).
+    "is_anonymous": {"authenticated"},
 }
 
 # Functions in schema public and the roles EXECUTE is granted to (besides the owner). PUBLIC is

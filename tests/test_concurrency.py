@@ -218,13 +218,21 @@ def create_agent(
     features: Iterable[str] = (),
     agent_id: str | None = None,
 ) -> str:
-    """As the user, through the API: the agent and its feature mappings."""
+    """As the user, through the API: the agent and its feature mappings. A fixed agent_id is
+    inserted by service_role (clients never choose ids)."""
+    if agent_id is not None:
+        with request(conn, claims_for("service_role")):
+            conn.execute(
+                "insert into public.ai_agents (id, name, vendor_id, user_id)"
+                " values (%s, %s, %s, %s)",
+                (agent_id, f"agent {vendor_id}", vendor_id, user_id),
+            )
     with request(conn, claims_for("authenticated", user_id)):
-        agent_id = conn.execute(
-            "insert into public.ai_agents (id, name, vendor_id) values"
-            " (coalesce(%s::uuid, gen_random_uuid()), %s, %s) returning id::text",
-            (agent_id, f"agent {vendor_id}", vendor_id),
-        ).fetchone()[0]
+        if agent_id is None:
+            agent_id = conn.execute(
+                "insert into public.ai_agents (name, vendor_id) values (%s, %s) returning id::text",
+                (f"agent {vendor_id}", vendor_id),
+            ).fetchone()[0]
         for feature in features:
             conn.execute(
                 "insert into public.agent_feature_mappings (agent_id, feature_id) values (%s, %s)",
@@ -609,12 +617,12 @@ def test_concurrent_moves_across_agents_do_not_deadlock(fresh_db):
     claims = claims_for("authenticated", alice)
     # Rows 1..4 inserted in id order, so the update visits them in that order either way.
     ids = [f"00000000-0000-4000-8000-00000000000{n}" for n in range(1, 5)]
-    with request(setup, claims):
+    with request(setup, claims_for("service_role")):  # fixed ids: clients never choose them
         for row_id, agent_id in zip(ids, (agent_a, agent_b, agent_b, agent_a), strict=True):
             setup.execute(
-                "insert into public.ai_interactions (id, agent_id, title, started_at)"
-                " values (%s, %s, 'moved', %s)",
-                (row_id, agent_id, DAY_START),
+                "insert into public.ai_interactions (id, agent_id, title, started_at, user_id)"
+                " values (%s, %s, 'moved', %s, %s)",
+                (row_id, agent_id, DAY_START, alice),
             )
 
     holder, first, second = connect(fresh_db), connect(fresh_db), connect(fresh_db)

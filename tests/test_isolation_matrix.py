@@ -580,6 +580,9 @@ def probe_relation(world: World, relation: Relation, operation: str, caller: str
             columns = column_rights(world, relation, role, "INSERT") or [
                 c for c in relation.columns if c not in relation.generated
             ]
+            if operation == "upsert":
+                # PostgREST sends the conflict key in the body, insertable or not.
+                columns += [c for c in relation.key if c not in columns]
             if operation == "insert":
                 if relation.kind == "table":
                     conn.execute(
@@ -595,6 +598,9 @@ def probe_relation(world: World, relation: Relation, operation: str, caller: str
                 spare = [c for c in columns if c not in relation.key]
                 statement = insert_statement(relation, columns, settable or spare[:1])
             result = attempt(world, where, caller, statement, (json.dumps(values),))
+            if result.sqlstate is None and not set(relation.key) <= set(columns):
+                # The database chose the key: the row written is the one returned.
+                return "allow" if result.rows else "error: nothing written"
             if result.sqlstate is None:
                 written = snapshot(world, relation, key)
                 return "allow" if written and written != before else "error: nothing written"

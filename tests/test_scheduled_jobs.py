@@ -18,7 +18,11 @@ from agentsdb.request import claims_for, request
 from conftest import ROOT
 
 AGENTSDB = str(Path(sys.executable).parent / "agentsdb")
-JOBS = {"agentsdb-daily-usage-stats", "agentsdb-daily-activity-scores"}
+JOBS = {
+    "agentsdb-daily-usage-stats",
+    "agentsdb-daily-activity-scores",
+    "agentsdb-daily-audit-purge",
+}
 
 
 def status(dsn: str) -> str:
@@ -44,9 +48,9 @@ def jobs(conn: psycopg.Connection) -> list[tuple[str, str]]:
 
 
 def test_schedule_agentsdb_jobs_schedules_what_is_missing_once(db):
-    """pg_cron enabled after the migrations ran: no job; one call schedules both, as the
+    """pg_cron enabled after the migrations ran: no job; one call schedules them all, as the
     owner (postgres), and a second call changes nothing."""
-    assert {name for name, _ in jobs(db)} == JOBS, "the migrations scheduled both jobs"
+    assert {name for name, _ in jobs(db)} == JOBS, "the migrations scheduled every job"
     for name in sorted(JOBS):
         db.execute("select cron.unschedule(%s)", [name])
     assert jobs(db) == []

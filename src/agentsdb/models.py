@@ -291,8 +291,9 @@ class AuditEntry(Row):
     """One change in audit_logs: who (actor), what (table, record, action), before and after.
     For updates `new_row` holds only the changed columns."""
 
-    id: int
+    id: UUID
     occurred_at: datetime
+    recorded_at: datetime
     actor_id: UUID | None
     actor_role: str
     table_name: str

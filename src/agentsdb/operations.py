@@ -102,7 +102,7 @@ class Operations:
     def _one(self, model: type[Row], table: str, what: str, filters: Sequence[Filter]):
         rows = yield from self._select(model, table, filters, limit=2)
         if not rows:
-            raise NotFound("P0002", f"{what}: not found or not visible to you")
+            raise NotFound("PT404", f"{what}: not found or not visible to you")
         return rows[0]
 
     def _insert(self, model: type[Row], table: str, row: Mapping[str, Any]):
@@ -113,7 +113,7 @@ class Operations:
         inputs.ident(what, key)
         rows = yield ("update", (table, values, [eq("id", key)], model.columns()))
         if not rows:
-            raise NotFound("P0002", f"{what}: not found or not yours to change")
+            raise NotFound("PT404", f"{what}: not found or not yours to change")
         return _typed(model, rows[0])
 
     def _rpc(self, function: str, args: Mapping[str, Any], columns=None):
@@ -236,7 +236,7 @@ class Operations:
         inputs.ident("agent_id", agent_id)
         deleted = yield ("delete", ("ai_agents", [eq("id", agent_id)]))
         if not deleted:
-            raise NotFound("P0002", "agent_id: not found or not yours to delete")
+            raise NotFound("PT404", "agent_id: not found or not yours to delete")
 
     def add_agent_feature(
         self, agent_id: UUID | str, feature_id: str, *, primary: bool = False
@@ -514,7 +514,8 @@ class Operations:
             for k, v in (("table_name", table_name), ("record_id", record_id))
             if v is not None
         ]
-        return self._select(AuditEntry, "audit_logs", filters, [Order("id", desc=True)], limit)
+        newest = [Order("occurred_at", desc=True), Order("recorded_at", desc=True)]
+        return self._select(AuditEntry, "audit_logs", filters, newest, limit)
 
     def _caller(self) -> str:
         uid = self.transport.caller_id()

@@ -34,14 +34,15 @@ select has_index(
 );
 select policies_are('public', 'ai_agents', array[
   'ai_agents_select_authenticated', 'ai_agents_insert_authenticated',
-  'ai_agents_update_authenticated', 'ai_agents_delete_authenticated'
+  'ai_agents_update_authenticated', 'ai_agents_delete_authenticated',
+  'ai_agents_all_not_anonymous'
 ]);
 select table_privs_are(
   'public', 'ai_agents', 'anon', '{}'::text [], 'anon has no privilege on ai_agents'
 );
 select table_privs_are(
-  'public', 'ai_agents', 'authenticated', array['SELECT', 'DELETE'],
-  'authenticated: select and delete on the table, insert and update by column'
+  'public', 'ai_agents', 'authenticated', array['DELETE'],
+  'authenticated: delete on the table; select (no system columns), insert and update by column'
 );
 select column_privs_are(
   'public', 'ai_agents', 'name', 'authenticated', array['SELECT', 'INSERT', 'UPDATE'],
@@ -92,7 +93,8 @@ select index_is_unique(
 );
 select policies_are('public', 'agent_feature_mappings', array[
   'agent_feature_mappings_select_authenticated', 'agent_feature_mappings_insert_authenticated',
-  'agent_feature_mappings_update_authenticated', 'agent_feature_mappings_delete_authenticated'
+  'agent_feature_mappings_update_authenticated', 'agent_feature_mappings_delete_authenticated',
+  'agent_feature_mappings_all_not_anonymous'
 ]);
 select table_privs_are(
   'public', 'agent_feature_mappings', 'anon', '{}'::text [],
@@ -119,7 +121,8 @@ select col_is_unique(
 );
 select policies_are('public', 'ai_agent_configs', array[
   'ai_agent_configs_select_authenticated', 'ai_agent_configs_insert_authenticated',
-  'ai_agent_configs_update_authenticated', 'ai_agent_configs_delete_authenticated'
+  'ai_agent_configs_update_authenticated', 'ai_agent_configs_delete_authenticated',
+  'ai_agent_configs_all_not_anonymous'
 ]);
 select table_privs_are(
   'public', 'ai_agent_configs', 'anon', '{}'::text [], 'anon has no privilege on ai_agent_configs'

@@ -1,5 +1,9 @@
 begin;
 \ir ../helpers.psql
+-- Fixtures with fixed ids: clients may not choose ids (issue 9), so this transaction grants
+-- it back to authenticated for the file's setup and probes.
+grant insert (id) on public.ai_agents, public.ai_agent_configs, public.agent_feature_mappings,
+public.ai_interactions to authenticated;
 select plan(33);
 
 -- A signed-in user's writes to every audited user table still work, and each row change
@@ -97,7 +101,7 @@ select is(
     where
       a.actor_id = tests.get_user_id('alice')
       and a.actor_role = 'authenticated'
-      and a.transaction_id = pg_current_xact_id()::text::bigint
+      and a.transaction_id = private.audit_transaction_ref(pg_current_xact_id()::text::bigint)
       and a.occurred_at = now()
   ),
   (select count(*)::integer from tests.alice_entries),
@@ -105,7 +109,7 @@ select is(
 );
 select results_eq(
   $$select action, old_row is null, new_row ->> 'name', new_row -> 'is_favorite' from tests.alice_entries
-    where table_name = 'ai_agents' order by id$$,
+    where table_name = 'ai_agents' order by recorded_at$$,
   $$values
     ('insert', true, 'Helper', 'false'::jsonb),
     ('update', false, 'Helper 2', 'true'::jsonb),
@@ -122,7 +126,13 @@ select is(
 );
 select is(
   (
-    select jsonb_build_array(u.old_row = i.new_row, u.old_row || u.new_row = d.old_row)
+    select
+      jsonb_build_array(
+        u.old_row = (
+          select jsonb_object_agg(c.k, i.new_row -> c.k) from jsonb_object_keys(u.new_row) as c (k)
+        ),
+        i.new_row || u.new_row = d.old_row
+      )
     from tests.alice_entries as i, tests.alice_entries as u, tests.alice_entries as d
     where
       i.table_name = 'ai_agents' and i.action = 'insert'
@@ -130,7 +140,7 @@ select is(
       and d.table_name = 'ai_agents' and d.action = 'delete'
   ),
   '[true, true]'::jsonb,
-  'old_row is the whole row before; old_row || new_row is the whole row after'
+  'old_row holds the changed columns before; the inserted row || new_row is the row after'
 );
 select is(
   (
@@ -147,7 +157,7 @@ select is(
 );
 select results_eq(
   $$select action, old_row -> 'config_value', new_row from tests.alice_entries
-    where table_name = 'ai_agent_configs' and record_id = 'cccccccc-0000-4000-8000-000000000001' order by id$$,
+    where table_name = 'ai_agent_configs' and record_id = 'cccccccc-0000-4000-8000-000000000001' order by recorded_at$$,
   $$values
     ('insert', null::jsonb, (select new_row from tests.alice_entries
       where table_name = 'ai_agent_configs' and action = 'insert' and record_id = 'cccccccc-0000-4000-8000-000000000001')),
@@ -165,7 +175,7 @@ select is(
 );
 select results_eq(
   $$select action, old_row ->> 'is_primary', new_row from tests.alice_entries
-    where table_name = 'agent_feature_mappings' and record_id = 'dddddddd-0000-4000-8000-000000000001' order by id$$,
+    where table_name = 'agent_feature_mappings' and record_id = 'dddddddd-0000-4000-8000-000000000001' order by recorded_at$$,
   $$values
     ('insert', null::text, (select new_row from tests.alice_entries
       where table_name = 'agent_feature_mappings' and action = 'insert' and record_id = 'dddddddd-0000-4000-8000-000000000001')),
@@ -183,16 +193,16 @@ select is(
 );
 select results_eq(
   $$select action, coalesce(new_row ->> 'key_preview', old_row ->> 'key_preview'), new_row - array['id', 'user_id', 'created_at', 'updated_at']
-    from tests.alice_entries where table_name = 'user_api_keys' order by id$$,
+    from tests.alice_entries where table_name = 'user_api_keys' order by recorded_at$$,
   $$values
     ('insert', '1111', '{"vendor_id": "openai", "service_id": null, "encrypted_key": "pgp-aes256:kek-v1", "key_preview": "1111",
       "display_name": "My key", "is_active": true, "last_used_at": null}'::jsonb),
-    ('update', '1111', '{"display_name": "Renamed"}'::jsonb),
-    ('update', '1111', '{"is_active": false}'::jsonb),
+    ('update', null, '{"display_name": "Renamed"}'::jsonb),
+    ('update', null, '{"is_active": false}'::jsonb),
     ('insert', '2222', '{"vendor_id": "openai", "service_id": null, "encrypted_key": "pgp-aes256:kek-v1", "key_preview": "2222",
       "display_name": null, "is_active": true, "last_used_at": null}'::jsonb),
     ('delete', '1111', null::jsonb)$$,
-  'API keys: store, rename, deactivation by the next store, the new key, delete'
+  'API keys: store, rename, deactivation by the next store, the new key, delete (an update entry holds only what changed)'
 );
 select is(
   (
@@ -204,8 +214,8 @@ select is(
 );
 select results_eq(
   $$select table_name, record_id from tests.alice_entries
-    where action = 'delete' and id > (
-      select a.id from tests.alice_entries as a where a.table_name = 'user_api_keys' and a.action = 'delete'
+    where action = 'delete' and recorded_at > (
+      select a.recorded_at from tests.alice_entries as a where a.table_name = 'user_api_keys' and a.action = 'delete'
     )
     order by table_name$$,
   $$values

@@ -98,13 +98,13 @@ select bag_eq(
     where table_name = 'user_api_keys' and owner_id = tests.get_user_id('alice')$$,
   $$values
     ('insert', '0001', 'pgp-aes256:kek-v1', 'authenticated'),
-    ('update', '0001', null, 'authenticated'),
+    ('update', null, null, 'authenticated'),
     ('insert', '0002', 'pgp-aes256:kek-v1', 'authenticated'),
     ('insert', '0003', 'pgp-aes256:kek-v1', 'authenticated'),
-    ('update', '0001', 'pgp-aes256:kek-v2', 'service_role'),
-    ('update', '0002', 'pgp-aes256:kek-v2', 'service_role'),
-    ('update', '0003', 'pgp-aes256:kek-v2', 'service_role'),
-    ('update', '0001', null, 'authenticated'),
+    ('update', null, 'pgp-aes256:kek-v2', 'service_role'),
+    ('update', null, 'pgp-aes256:kek-v2', 'service_role'),
+    ('update', null, 'pgp-aes256:kek-v2', 'service_role'),
+    ('update', null, null, 'authenticated'),
     ('delete', '0001', null, 'authenticated')$$,
   'stores, the deactivation, the rotation (by service_role), the rename and the delete are logged; using a key is not'
 );
@@ -127,12 +127,12 @@ insert into tests.keyring values (1, tests.get_user_id('alice'), 'sk-keyring-VER
 update tests.keyring set api_key = 'sk-keyring-VERYSECRET-2', label = 'b';
 select results_eq(
   $$select action, old_row -> 'api_key', old_row -> 'token', new_row
-    from public.audit_logs where table_name = 'keyring' order by id$$,
+    from public.audit_logs where table_name = 'keyring' order by recorded_at$$,
   $$values
     ('insert', null::jsonb, null::jsonb,
       jsonb_build_object('id', 1, 'user_id', tests.get_user_id('alice'), 'api_key', '[redacted]', 'token', '[redacted]', 'label', 'a')),
-    ('update', '"[redacted]"'::jsonb, '"[redacted]"'::jsonb, '{"api_key": "[redacted]", "label": "b"}'::jsonb)$$,
-  'built-in (api_key) and per-table (token) secret columns read [redacted]; a changed secret shows only that it changed'
+    ('update', '"[redacted]"'::jsonb, null::jsonb, '{"api_key": "[redacted]", "label": "b"}'::jsonb)$$,
+  'built-in (api_key) and per-table (token) secret columns read [redacted]; a changed secret shows only that it changed; an unchanged one is not in the update entry'
 );
 select ok(
   (select string_agg(row_to_json(audit_logs.*)::text, ' ') not like '%VERYSECRET%' from public.audit_logs),

@@ -5,17 +5,13 @@ select plan(33);
 select has_table('public', 'audit_logs', 'audit_logs exists');
 select columns_are('public', 'audit_logs', array[
   'id', 'occurred_at', 'transaction_id', 'actor_id', 'actor_role', 'table_name', 'record_id',
-  'action', 'old_row', 'new_row', 'owner_id'
+  'action', 'old_row', 'new_row', 'owner_id', 'recorded_at'
 ]);
 select col_is_pk('public', 'audit_logs', 'id', 'id is the primary key');
-select ok(
-  (
-    select a.attidentity = 'a' from pg_attribute as a
-    where a.attrelid = 'public.audit_logs'::regclass and a.attname = 'id'
-  ),
-  'id is generated always as identity'
+select col_default_is(
+  'public', 'audit_logs', 'id', 'gen_random_uuid()', 'id is random, not a global sequence'
 );
-select col_type_is('public', 'audit_logs', 'id', 'bigint', 'id is a bigint');
+select col_type_is('public', 'audit_logs', 'id', 'uuid', 'id is a uuid');
 select col_type_is('public', 'audit_logs', 'occurred_at', 'timestamp with time zone', 'occurred_at is timestamptz');
 select col_default_is('public', 'audit_logs', 'occurred_at', 'now()', 'occurred_at is the transaction''s time');
 select col_type_is('public', 'audit_logs', 'old_row', 'jsonb', 'old_row is jsonb');
@@ -67,13 +63,19 @@ select ok(
   ),
   'RLS is enabled on audit_logs'
 );
-select policies_are('public', 'audit_logs', array['audit_logs_select_authenticated'], 'one select policy only');
+select policies_are(
+  'public', 'audit_logs', array['audit_logs_select_authenticated', 'audit_logs_all_not_anonymous'],
+  'one select policy, and the restrictive one that shuts anonymous sign-ins out'
+);
 select policy_roles_are(
   'public', 'audit_logs', 'audit_logs_select_authenticated', array['authenticated'],
   'the select policy is for authenticated'
 );
 select table_privs_are('public', 'audit_logs', 'anon', array[]::text [], 'anon has no privilege');
-select table_privs_are('public', 'audit_logs', 'authenticated', array['SELECT'], 'authenticated may only select');
+select table_privs_are(
+  'public', 'audit_logs', 'authenticated', array[]::text [],
+  'authenticated may only select, by column (no system columns)'
+);
 select table_privs_are('public', 'audit_logs', 'service_role', array['SELECT'], 'service_role may only select');
 select is(
   array(
@@ -86,14 +88,17 @@ select is(
   'no API role has a column privilege to insert or update'
 );
 select is(
-  array(
-    select r.rolname::text from pg_roles as r
+  (
+    select count(*)::integer from pg_depend as d
     where
-      r.rolname in ('anon', 'authenticated', 'service_role')
-      and has_sequence_privilege(r.rolname, 'public.audit_logs_id_seq', 'usage, select, update')
+      d.refobjid = 'public.audit_logs'::regclass and d.classid = 'pg_class'::regclass
+      and d.objid in (
+        select c.oid from pg_class as c
+        where c.relkind = 'S'
+      )
   ),
-  '{}'::text [],
-  'no API role may use the id sequence'
+  0,
+  'audit_logs uses no sequence'
 );
 
 -- The trigger functions: definer with a pinned search_path, executable by nobody.

@@ -1,5 +1,9 @@
 begin;
 \ir ../helpers.psql
+-- Fixtures with fixed ids: clients may not choose ids (issue 9), so this transaction grants
+-- it back to authenticated for the file's setup and probes.
+grant insert (id) on public.ai_agents, public.ai_agent_configs, public.agent_feature_mappings,
+public.ai_interactions to authenticated;
 select plan(21);
 
 -- Who reads which entries: owners their own, other users none of them, anon nothing,

@@ -67,7 +67,8 @@ select ok(
 );
 select policies_are('public', 'ai_interactions', array[
   'ai_interactions_select_authenticated', 'ai_interactions_insert_authenticated',
-  'ai_interactions_update_authenticated', 'ai_interactions_delete_authenticated'
+  'ai_interactions_update_authenticated', 'ai_interactions_delete_authenticated',
+  'ai_interactions_all_not_anonymous'
 ]);
 select policy_roles_are(
   'public', 'ai_interactions', 'ai_interactions_insert_authenticated', array['authenticated'],
@@ -77,14 +78,15 @@ select policy_roles_are(
 select triggers_are('public', 'ai_interactions', array[
   'ai_interactions_derive_duration', 'ai_interactions_set_updated_at',
   'ai_interactions_count_agent_usage_insert', 'ai_interactions_count_agent_usage_delete',
-  'ai_interactions_count_agent_usage_truncate', 'ai_interactions_recount_agent_usage_on_move'
+  'ai_interactions_count_agent_usage_truncate', 'ai_interactions_recount_agent_usage_on_move',
+  'ai_interactions_a_require_visible_references'
 ]);
 
 -- Table privileges: anon nothing; authenticated and service_role read and delete.
 select table_privs_are('public', 'ai_interactions', 'anon', array[]::text [], 'anon has no privileges');
 select table_privs_are(
-  'public', 'ai_interactions', 'authenticated', array['SELECT', 'DELETE'],
-  'authenticated has table-wide select and delete only (insert and update are per column)'
+  'public', 'ai_interactions', 'authenticated', array['DELETE'],
+  'authenticated has table-wide delete only (select, insert and update are per column)'
 );
 select table_privs_are(
   'public', 'ai_interactions', 'service_role', array['SELECT', 'DELETE'],
@@ -102,11 +104,11 @@ select is(
   ),
   array[
     'agent_id', 'content_preview', 'description', 'duration_minutes', 'ended_at', 'external_id',
-    'external_link', 'external_metadata', 'feedback_notes', 'full_content', 'id', 'input_tokens',
+    'external_link', 'external_metadata', 'feedback_notes', 'full_content', 'input_tokens',
     'interaction_type_id', 'keywords', 'output_tokens', 'satisfaction_rating', 'started_at',
     'status', 'tags', 'title', 'total_cost', 'usefulness_rating', 'user_id'
   ],
-  'authenticated inserts every column but the timestamps the database keeps'
+  'authenticated inserts every column but the id and the timestamps the database keeps'
 );
 select is(
   array(

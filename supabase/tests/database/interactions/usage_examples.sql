@@ -2,6 +2,10 @@
 -- signed-in user.
 begin;
 \ir ../helpers.psql
+-- Fixtures with fixed ids: clients may not choose ids (issue 9), so this transaction grants
+-- it back to authenticated for the file's setup and probes.
+grant insert (id) on public.ai_agents, public.ai_agent_configs, public.agent_feature_mappings,
+public.ai_interactions to authenticated;
 select plan(9);
 
 set local timezone = 'UTC';

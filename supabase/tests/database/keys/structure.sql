@@ -39,16 +39,16 @@ select ok(
 );
 select policies_are('public', 'user_api_keys', array[
   'user_api_keys_select_authenticated', 'user_api_keys_update_authenticated',
-  'user_api_keys_delete_authenticated'
-], 'user_api_keys has select, update and delete policies and no insert policy');
+  'user_api_keys_delete_authenticated', 'user_api_keys_all_not_anonymous'
+], 'user_api_keys has select, update and delete policies, no insert policy, and the restrictive one for anonymous sign-ins');
 select policy_roles_are(
   'public', 'user_api_keys', 'user_api_keys_select_authenticated', array['authenticated'],
   'the select policy is for authenticated only'
 );
 select table_privs_are('public', 'user_api_keys', 'anon', array[]::text [], 'anon has no privilege on user_api_keys');
 select table_privs_are(
-  'public', 'user_api_keys', 'authenticated', array['SELECT', 'DELETE'],
-  'authenticated may select and delete (no insert, no table-wide update)'
+  'public', 'user_api_keys', 'authenticated', array['DELETE'],
+  'authenticated may delete, and select by column (no insert, no table-wide update)'
 );
 select is(
   array(

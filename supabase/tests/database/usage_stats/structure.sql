@@ -9,7 +9,8 @@ select columns_are('public', 'ai_usage_stats', array[
   'avg_satisfaction', 'avg_usefulness', 'created_at', 'updated_at'
 ]);
 select col_type_is(
-  'public', 'ai_usage_stats', 'total_cost', 'numeric(18,8)', 'total_cost is exact numeric(18,8)'
+  'public', 'ai_usage_stats', 'total_cost', 'numeric(38,8)',
+  'total_cost is exact numeric(38,8): no number of interactions overflows it'
 );
 select col_type_is(
   'public', 'ai_usage_stats', 'total_input_tokens', 'bigint', 'total_input_tokens is bigint'
@@ -31,10 +32,13 @@ select ok(
   ),
   'RLS is enabled'
 );
-select policies_are('public', 'ai_usage_stats', array['ai_usage_stats_select_authenticated']);
+select policies_are(
+  'public', 'ai_usage_stats', array['ai_usage_stats_select_authenticated', 'ai_usage_stats_all_not_anonymous']
+);
 select table_privs_are('public', 'ai_usage_stats', 'anon', array[]::text [], 'anon has no privileges');
 select table_privs_are(
-  'public', 'ai_usage_stats', 'authenticated', array['SELECT'], 'authenticated only reads'
+  'public', 'ai_usage_stats', 'authenticated', array[]::text [],
+  'authenticated only reads, by column (no system columns)'
 );
 select table_privs_are(
   'public', 'ai_usage_stats', 'service_role', array['SELECT'], 'service_role only reads'

@@ -1,0 +1,4 @@
+drop trigger ai_interactions_a_require_visible_references on public.ai_interactions;
+drop trigger agent_feature_mappings_a_require_visible_references on public.agent_feature_mappings;
+drop trigger ai_agents_a_require_visible_references on public.ai_agents;
+drop function private.require_visible_references();
