@@ -119,9 +119,11 @@ def test_a_key_in_an_id_argument_is_never_quoted(fresh_db):
     """A vendor key passed where a user id goes would be quoted whole by PostgreSQL's uuid
     parser, in the error and the server log: the client refuses it first, naming the field."""
     key = "sk-ant-Wrong0Argument0Key0042"
-    with Client.postgres(fresh_db, service_role=True) as service:
-        with pytest.raises(InvalidInput) as err:
-            service.get_api_key(key, "anthropic")
+    with (
+        Client.postgres(fresh_db, service_role=True) as service,
+        pytest.raises(InvalidInput) as err,
+    ):
+        service.get_api_key(key, "anthropic")
     assert err.value.code == "22P02"
     assert "user_id" in str(err.value) and key not in str(err.value)
 
@@ -134,14 +136,15 @@ def test_a_timestamp_past_year_9999_is_22008_not_22021(fresh_db):
                 "insert into auth.users (id, email) values (%s, %s)", (uid, f"{uid}@example.test")
             )
         agent = client.create_agent("far future", "openai")
+        # Written behind the API's back (interactions refuse a start more than a day ahead;
+        # an agent's last use is the database's to write).
         with psycopg.connect(fresh_db, autocommit=True) as conn:
             conn.execute(
-                "insert into public.ai_interactions (agent_id, user_id, title, started_at)"
-                " values (%s, %s, 't', '20000-01-01')",
-                (agent.id, uid),
+                "update public.ai_agents set last_used_at = '20000-01-01' where id = %s",
+                (agent.id,),
             )
         with pytest.raises(InvalidInput) as err:
-            client.list_interactions(agent.id)
+            client.list_agents()
         assert err.value.code == "22008"
 
 

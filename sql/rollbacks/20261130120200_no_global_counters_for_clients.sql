@@ -8,7 +8,21 @@ begin
     from pg_catalog.pg_class as c
     cross join (values ('anon'), ('authenticated')) as r (role)
     where
-      c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
+      c.oid = any (
+      array[
+        'public.vendors'::regclass,
+        'public.vendor_services'::regclass,
+        'public.agent_features'::regclass,
+        'public.interaction_types'::regclass,
+        'public.ai_agents'::regclass,
+        'public.agent_feature_mappings'::regclass,
+        'public.ai_agent_configs'::regclass,
+        'public.user_api_keys'::regclass,
+        'public.ai_interactions'::regclass,
+        'public.ai_usage_stats'::regclass,
+        'public.audit_logs'::regclass
+      ]
+      )
       and not pg_catalog.has_table_privilege(r.role, c.oid, 'SELECT')
       and pg_catalog.has_any_column_privilege(r.role, c.oid, 'SELECT')
     order by 1, 2
@@ -32,7 +46,21 @@ begin
     from pg_catalog.pg_class as c
     cross join lateral pg_catalog.aclexplode(c.relacl) as p
     where
-      c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
+      c.oid = any (
+      array[
+        'public.vendors'::regclass,
+        'public.vendor_services'::regclass,
+        'public.agent_features'::regclass,
+        'public.interaction_types'::regclass,
+        'public.ai_agents'::regclass,
+        'public.agent_feature_mappings'::regclass,
+        'public.ai_agent_configs'::regclass,
+        'public.user_api_keys'::regclass,
+        'public.ai_interactions'::regclass,
+        'public.ai_usage_stats'::regclass,
+        'public.audit_logs'::regclass
+      ]
+      )
       and p.grantee = 'service_role'::regrole
     group by c.oid
     order by 1

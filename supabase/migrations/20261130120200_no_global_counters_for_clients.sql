@@ -73,7 +73,8 @@ revoke insert (id) on public.ai_interactions from authenticated;
 -- 3. Table-wide SELECT lets a client read the system columns too: xmin is the global
 -- transaction id of the row's writer, ctid the row's place among every tenant's rows. SELECT
 -- on each column instead gives clients every column (select * works) and no system column.
--- Every table of public that anon or authenticated reads table-wide.
+-- Every table of agentsdb's that anon or authenticated reads table-wide (named: the app's own
+-- tables beside them in public are not agentsdb's to change).
 do $migration$
 declare
   target record;
@@ -83,7 +84,21 @@ begin
     from pg_catalog.pg_class as c
     cross join (values ('anon'), ('authenticated')) as r (role)
     where
-      c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
+      c.oid = any (
+      array[
+        'public.vendors'::regclass,
+        'public.vendor_services'::regclass,
+        'public.agent_features'::regclass,
+        'public.interaction_types'::regclass,
+        'public.ai_agents'::regclass,
+        'public.agent_feature_mappings'::regclass,
+        'public.ai_agent_configs'::regclass,
+        'public.user_api_keys'::regclass,
+        'public.ai_interactions'::regclass,
+        'public.ai_usage_stats'::regclass,
+        'public.audit_logs'::regclass
+      ]
+      )
       and pg_catalog.has_table_privilege(r.role, c.oid, 'SELECT')
     order by 1, 2
   loop
