@@ -25,6 +25,7 @@ from psycopg.types.json import Jsonb
 
 from .errors import AgentsDBError, InvalidInput, NotFound, TransportError, error_for
 from .request import claims_for, request
+from .text import connect_error, redact
 
 OPERATORS = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 
@@ -169,10 +170,13 @@ class PostgresTransport:
 
     def _conn(self) -> psycopg.Connection:
         if isinstance(self._conninfo, str):
+            failure = None
             try:
                 self._conninfo = psycopg.connect(self._conninfo, row_factory=dict_row)
-            except psycopg.OperationalError as exc:
-                raise TransportError(None, f"cannot connect: {exc}".strip()) from exc
+            except psycopg.Error as exc:  # never the DSN's password, nor the error holding it
+                failure = connect_error(exc, self._conninfo)
+            if failure:  # raised outside the handler: no __context__ keeps the raw error
+                raise TransportError(None, f"cannot connect: {failure}")
         return self._conninfo
 
     def close(self) -> None:
@@ -367,12 +371,16 @@ class SupabaseTransport:
         return builder
 
     def _execute(self, builder):
+        failure = None
         try:
             return builder.execute().data
         except Exception as exc:  # postgrest.APIError and httpx errors
             if type(exc).__name__ == "APIError":
                 raise _api_error(exc) from exc
-            raise TransportError(None, f"cannot reach the API: {exc}") from exc
+            # httpx quotes a header it refuses, key or token included: redacted, and raised
+            # outside the handler so no __context__ keeps the raw error.
+            failure = redact(str(exc), [self._key, self._token])
+        raise TransportError(None, f"cannot reach the API: {failure}")
 
     def select(self, table, columns, filters=(), order=(), limit=None):
         builder = self._filtered(self._rest.from_(table).select(",".join(columns)), filters)
