@@ -7,6 +7,7 @@ import datetime
 import getpass
 import json
 import os
+import re
 import shutil
 import sys
 import uuid
@@ -33,6 +34,10 @@ SECRET_SETTINGS = (
     "SUPABASE_ACCESS_TOKEN",
     "SUPABASE_URL",
 )
+
+
+# What a key or token may hold to travel in an HTTP header: printable ASCII, no space.
+HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
 
 
 class CliError(Exception):
@@ -276,6 +281,10 @@ def cmd_psql(target: Target, args, out) -> None:
         if password is not None:
             env["PGPASSWORD"] = str(password)
         conninfo = make_conninfo(**params)
+        # psql would print a bad setting (a password read as a port, say) as it is: connect
+        # once here, where the error is redacted, before handing over.
+        with target.connect():
+            pass
     else:
         conninfo = target.cluster.app_dsn(target.dbname)
     out.flush()
@@ -303,6 +312,13 @@ def client_for(target: Target, args) -> Client:
             raise CliError(f"--user must be a user id (a UUID), got {visible(user)!r}") from None
     token = env.get("SUPABASE_ACCESS_TOKEN") if user else None
     if uses_api(target):
+        for name in ("SUPABASE_ANON_KEY", "SUPABASE_SERVICE_ROLE_KEY", "SUPABASE_ACCESS_TOKEN"):
+            value = env.get(name)
+            if value and not HEADER_SAFE.fullmatch(value):
+                raise CliError(
+                    f"{name} holds a space, a control or a non-ASCII character: it cannot be "
+                    "sent in an HTTP header (was it pasted whole?)"
+                )
         if user and not token:
             raise CliError(
                 "SUPABASE_URL is set: acting as --user needs that user's access token in "

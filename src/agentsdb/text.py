@@ -114,7 +114,9 @@ def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
         parts = secrets_in(secret) or [secret]  # a connection string's passwords, or a key
         for part in parts:
             words.add(part)
-            words.update(w for w in re.split(r"[\s'\"]+", part) if len(w) >= 4)
+            # A parser may quote only a piece (a password read as a port, a word after a
+            # space): every piece of 4+ characters between separators goes too.
+            words.update(w for w in re.split(r"[\s'\"@:/?&=]+", part) if len(w) >= 4)
     out = text
     for pattern in (_URL_USERINFO, _QUERY_PASSWORD, _KV_PASSWORD, _BEARER):
         out = pattern.sub(_mask_group, out)
