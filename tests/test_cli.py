@@ -363,6 +363,11 @@ def test_rpc_names_a_missing_or_unknown_argument(local_env):
     assert "it takes: id text, name text" in proc.stderr
     proc = cli("rpc", "add_vendor", "id=x", "name=y", "colour=red", "--service-role", env=local_env)
     assert proc.returncode == 1 and "no argument named colour" in proc.stderr
+    proc = cli("rpc", "get_agent_usage_summary", "days=3", "--service-role", env=local_env)
+    assert proc.returncode == 1, "the columns it returns are not arguments"
+    assert "missing argument agent_id; it takes: agent_id uuid, days integer (optional)" in (
+        proc.stderr
+    )
 
 
 def _agent(env, user: str, **columns) -> str:

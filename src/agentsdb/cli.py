@@ -386,14 +386,18 @@ def function_arguments(target: Target, name: str) -> list[tuple[str, str, bool]]
     catalog; None when there is not exactly one such function."""
     with target.connect() as conn:
         rows = conn.execute(
-            "select coalesce(p.proargnames, '{}'), p.proargtypes::regtype[]::text[],"
-            " p.pronargs, p.pronargdefaults from pg_proc as p"
+            "select p.proargnames, p.proargmodes::text[], p.proargtypes::regtype[]::text[],"
+            " p.pronargdefaults from pg_proc as p"
             " where p.pronamespace = 'public'::regnamespace and p.proname = %s",
             (name,),
         ).fetchall()
     if len(rows) != 1:
         return None
-    names, types, count, defaults = rows[0]
+    names, modes, types, defaults = rows[0]
+    names = names or [""] * len(types)
+    if modes:  # OUT and TABLE columns are named too: keep the input arguments, in order
+        names = [n for n, m in zip(names, modes, strict=True) if m in ("i", "b", "v")]
+    count = len(types)
     return [(names[i], types[i], i >= count - defaults) for i in range(count)]
 
 
