@@ -449,6 +449,10 @@ def test_docs_api_check_and_write(local_env, tmp_path):
     proc = cli("docs", "api", "--check", env=local_env)
     assert proc.returncode == 0, proc.stderr
     assert "matches the database" in proc.stdout
+    assert cli("down", env=local_env).returncode == 0
+    proc = cli("docs", "api", "--check", env=local_env)
+    assert proc.returncode == 0, "one command, even with the cluster stopped: " + proc.stderr
+    assert cli("status", env=local_env).returncode == 3, "and left as it was found"
     project = tmp_path / "project"
     for part in ("supabase", "sql"):
         shutil.copytree(ROOT / part, project / part)

@@ -690,12 +690,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_docs(target: Target, args, out) -> None:
-    """docs/api.md from the database's own catalog: on the local cluster, from a scratch
-    database built from the migrations alone (so local experiments never leak in)."""
+    """docs/api.md from the database's own catalog: on the local cluster (started for the
+    occasion when it is not running), from a scratch database built from the migrations
+    alone, so local experiments never leak in."""
     path = target.settings.project_dir / "docs" / "api.md"
-    target.ensure_running()
     if target.cluster:
-        text = apidoc.render_fresh(target.cluster, target.settings)
+        target.check_port()
+        started = target.cluster.init() | target.cluster.start()  # one command, even cold
+        try:
+            text = apidoc.render_fresh(target.cluster, target.settings)
+        finally:
+            if started:
+                target.cluster.stop()
     else:
         with target.connect() as conn:
             text = apidoc.render(conn)
