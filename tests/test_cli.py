@@ -705,3 +705,11 @@ def test_a_home_pg_ctl_cannot_quote_is_refused(tmp_path):
     proc = cli("up", env={"AGENTSDB_HOME": str(home), "AGENTSDB_PORT": str(free_port())})
     assert proc.returncode == 1 and "cannot quote" in proc.stderr
     assert not home.exists()
+
+
+def test_a_home_too_long_for_a_socket_is_refused_only_when_used(cluster, database, tmp_path):
+    home = tmp_path / ("h" * 100)
+    proc = cli("up", env={"AGENTSDB_HOME": str(home), "AGENTSDB_PORT": str(free_port())})
+    assert proc.returncode == 1 and "too long for the server's Unix socket" in proc.stderr
+    proc = cli("status", env={"AGENTSDB_HOME": str(home), "DATABASE_URL": cluster.url()})
+    assert proc.returncode == 0, proc.stderr

@@ -111,11 +111,14 @@ class Settings:
         project = project_dir or find_project_dir()
         env = project_environment(project)
         port = parse_port(env.get("AGENTSDB_PORT") or str(DEFAULT_PORT))
-        state = check_home(Path(env.get("AGENTSDB_HOME") or project / ".agentsdb").resolve())
+        state = Path(env.get("AGENTSDB_HOME") or project / ".agentsdb").resolve()
+        database_url = env.get("DATABASE_URL") or None
+        if not database_url:  # only the local cluster lives there
+            check_home(state)
         return cls(
             project_dir=project,
             state_dir=state,
             port=port,
-            database_url=env.get("DATABASE_URL") or None,
+            database_url=database_url,
             env=env,
         )
