@@ -7,7 +7,7 @@ import re
 from conftest import ROOT
 
 README = (ROOT / "README.md").read_text()
-LOCAL_URL = "postgresql://postgres:postgres@127.0.0.1:54322/postgres"
+LOCAL_URL = "postgresql://postgres:PASSWORD@127.0.0.1:54322/postgres"
 
 
 def test_the_python_example_runs(cluster, fresh_db, capsys):

@@ -10,19 +10,34 @@ import os
 import re
 import shutil
 import sys
+import uuid
 from collections.abc import Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import psycopg
-from dotenv import load_dotenv
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from . import catalog, demo
+from . import apidoc, catalog, demo
 from .client import Client
 from .config import ConfigError, Settings
 from .errors import AgentsDBError
 from .local import LocalCluster, LocalError
 from .migrations import MigrationError, Migrator, apply_platform
-from .text import format_table
+from .text import cell, connect_error, format_table, redact, visible
+from .transport.supabase import jwt_subject
+
+# Settings whose values are secret: masked in every message the CLI prints.
+SECRET_SETTINGS = (
+    "DATABASE_URL",
+    "SUPABASE_ANON_KEY",
+    "SUPABASE_SERVICE_ROLE_KEY",
+    "SUPABASE_ACCESS_TOKEN",
+    "SUPABASE_URL",
+)
+
+
+# What a key or token may hold to travel in an HTTP header: printable ASCII, no space.
+HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
 
 
 class CliError(Exception):
@@ -30,8 +45,8 @@ class CliError(Exception):
 
 
 def mask(url: str) -> str:
-    """A connection URL without its password (the local default password is not secret)."""
-    return re.sub(r"(://[^:/@]+:)[^@]+@", r"\1****@", url)
+    """A connection URL without its password."""
+    return redact(url, [url])
 
 
 class Target:
@@ -53,6 +68,20 @@ class Target:
     def ensure_running(self) -> None:
         if self.cluster and not self.cluster.running():
             raise CliError("the local database is not running: start it with `agentsdb up`")
+        self.check_port()
+
+    def check_port(self) -> None:
+        """The cluster of AGENTSDB_HOME runs on one port; asking for another is a mistake to
+        name, not a connection failure to report."""
+        if not self.cluster:
+            return
+        actual = self.cluster.running_port()
+        if actual is not None and actual != self.cluster.port:
+            raise CliError(
+                f"the local database in {self.cluster.home} is running on port {actual}, not on "
+                f"AGENTSDB_PORT={self.cluster.port}: use port {actual}, or stop it "
+                f"(`AGENTSDB_PORT={actual} agentsdb down`) and start it again on the new port"
+            )
 
     @contextmanager
     def connect(self, admin: bool = False):
@@ -62,10 +91,13 @@ class Target:
             dsn = self.cluster.admin_dsn(self.dbname)
         else:
             dsn = self.cluster.app_dsn(self.dbname)
+        failure = None
         try:
             conn = psycopg.connect(dsn, autocommit=True)
-        except psycopg.OperationalError as exc:
-            raise CliError(f"cannot connect to {self.shown_url()}: {exc}".strip()) from exc
+        except psycopg.Error as exc:
+            failure = connect_error(exc, dsn)
+        if failure:  # raised outside the handler: the raw error (and the password) is dropped
+            raise CliError(f"cannot connect to {self.shown_url()}: {failure}")
         with conn:
             yield conn
 
@@ -86,6 +118,8 @@ class Target:
                         "Supabase database, or apply sql/platform/*.sql there as a superuser"
                     ) from exc
                 raise
+            if self.cluster:
+                self.cluster.secure_roles(conn)
         with self.connect() as conn:
             migrator = self.migrator(conn)
             applied = migrator.migrate(lambda m: print(f"applying {m.path.name}", file=out))
@@ -109,6 +143,7 @@ def summary(conn: psycopg.Connection) -> list[tuple[str, int]]:
 
 def cmd_up(target: Target, args, out) -> None:
     if target.cluster:
+        target.check_port()
         if target.cluster.init():
             print(f"created a PostgreSQL cluster in {target.cluster.home}", file=out)
         if target.cluster.start():
@@ -136,13 +171,21 @@ def cmd_status(target: Target, args, out) -> None:
         state = "stopped" if target.cluster.initialized else "not created"
         print(f"local database: {state} ({target.cluster.home})", file=out)
         raise SystemExit(3)
+    target.check_port()
     with target.connect() as conn:
         migrator = target.migrator(conn)
+        if target.cluster:
+            print(
+                f"local database: running on port {target.cluster.port} ({target.cluster.home})",
+                file=out,
+            )
+        else:
+            print("database (DATABASE_URL): answering", file=out)
         print(f"database: {target.shown_url()}", file=out)
-        print(
-            f"migrations: {len(migrator.applied())} applied, {len(migrator.pending())} pending",
-            file=out,
-        )
+        pending = migrator.pending()
+        print(f"migrations: {len(migrator.applied())} applied, {len(pending)} pending", file=out)
+        for migration in pending:
+            print(f"  pending: {migration.path.name}", file=out)
         for table, count in summary(conn):
             print(f"  {table}: {count} rows", file=out)
         for line in scheduled_jobs(conn):
@@ -188,12 +231,35 @@ def cmd_reset(target: Target, args, out) -> None:
             conn.execute("create database postgres")
         print("dropped and recreated the local database", file=out)
     else:
+        if not args.yes:
+            raise CliError(
+                "reset drops every agentsdb table and its data in the database at DATABASE_URL: "
+                "pass --yes to do it"
+            )
         with target.connect() as conn:
-            undone = target.migrator(conn).rollback(
+            migrator = target.migrator(conn)
+            check_rollbacks(migrator)
+            undone = migrator.rollback(
                 "0", lambda m: print(f"rolling back {m.path.name}", file=out)
             )
             print(f"{len(undone)} migration(s) rolled back", file=out)
     target.build(out)
+
+
+def check_rollbacks(migrator: Migrator, to_version: str = "0") -> None:
+    """Every migration to undo has its file and its rollback, checked before undoing any."""
+    by_version = {m.version: m for m in migrator.available()}
+    for version in (v for v in migrator.applied() if v > to_version):
+        migration = by_version.get(version)
+        if migration is None:
+            raise CliError(
+                f"migration {version} is applied but its file is missing: nothing undone"
+            )
+        if not migrator.rollback_path(migration).exists():
+            raise CliError(
+                f"{migration.path.name} has no rollback at {migrator.rollback_path(migration)}: "
+                "nothing undone"
+            )
 
 
 def cmd_migrate(target: Target, args, out) -> None:
@@ -206,6 +272,8 @@ def cmd_rollback(target: Target, args, out) -> None:
     to = "0" if args.all else args.to
     with target.connect() as conn:
         try:
+            if to is not None:
+                check_rollbacks(target.migrator(conn), to)
             undone = target.migrator(conn).rollback(
                 to, lambda m: print(f"rolling back {m.path.name}", file=out)
             )
@@ -223,57 +291,163 @@ def cmd_seed(target: Target, args, out) -> None:
 
 
 def cmd_psql(target: Target, args, out) -> None:
+    """psql on the database; the password never goes on its command line (visible in `ps`):
+    the local cluster is reached over its socket, DATABASE_URL's password goes in PGPASSWORD
+    of psql's environment alone."""
     target.ensure_running()
     psql = shutil.which("psql")
     if not psql:
         raise CliError("psql not found: on Debian, sudo apt-get install postgresql-client-15")
+    env = dict(os.environ)
+    for name in ("PGPASSWORD", "PGPASSFILE"):
+        env.pop(name, None)
+    if target.remote:
+        failure = None
+        try:
+            params = conninfo_to_dict(target.remote)
+        except psycopg.Error as exc:
+            failure = connect_error(exc, target.remote)
+        if failure:
+            raise CliError(f"DATABASE_URL: {failure}")
+        password = params.pop("password", None)
+        if password is not None:
+            env["PGPASSWORD"] = str(password)
+        conninfo = make_conninfo(**params)
+        # psql would print a bad setting (a password read as a port, say) as it is: connect
+        # once here, where the error is redacted, before handing over.
+        with target.connect():
+            pass
+    else:
+        conninfo = target.cluster.app_dsn(target.dbname)
     out.flush()
-    os.execv(psql, [psql, target.url, *args.psql_args])  # noqa: S606 (psql replaces us)
+    os.execve(psql, [psql, conninfo, *args.psql_args], env)  # noqa: S606 (psql replaces us)
 
 
 # -- app commands: act through the client, as an app or a backend service would ---------------
 
 
+def uses_api(target: Target) -> bool:
+    return bool(target.settings.env.get("SUPABASE_URL"))
+
+
 def client_for(target: Target, args) -> Client:
     """SUPABASE_URL (+ keys, and SUPABASE_ACCESS_TOKEN for --user) when set, else the target
     database over psycopg; as the user given with --user, the service role with
-    --service-role, else anon."""
+    --service-role, else anon. Contradictions are refused, never resolved silently."""
+    env = target.settings.env
     user = getattr(args, "user", None)
-    load_dotenv(target.settings.project_dir / ".env")  # the environment still wins
-    if not os.environ.get("SUPABASE_URL"):
+    service_role = getattr(args, "service_role", False)
+    if user:
+        try:
+            user = str(uuid.UUID(user))
+        except ValueError:
+            raise CliError(f"--user must be a user id (a UUID), got {visible(user)!r}") from None
+    token = env.get("SUPABASE_ACCESS_TOKEN") if user else None
+    if uses_api(target):
+        for name in ("SUPABASE_ANON_KEY", "SUPABASE_SERVICE_ROLE_KEY", "SUPABASE_ACCESS_TOKEN"):
+            value = env.get(name)
+            if value and not HEADER_SAFE.fullmatch(value):
+                raise CliError(
+                    f"{name} holds a space, a control or a non-ASCII character: it cannot be "
+                    "sent in an HTTP header (was it pasted whole?)"
+                )
+        if user and not token:
+            raise CliError(
+                "SUPABASE_URL is set: acting as --user needs that user's access token in "
+                "SUPABASE_ACCESS_TOKEN"
+            )
+        if user and jwt_subject(token) != user:
+            raise CliError(
+                f"SUPABASE_URL is set: the access token in SUPABASE_ACCESS_TOKEN is not user "
+                f"{user}'s (its subject is {jwt_subject(token) or 'unreadable'}): the request "
+                "would run as the token's user, so it is refused"
+            )
+    else:
         target.ensure_running()
+    failure = None
     try:
-        return Client.from_env(
+        client = Client.from_env(
             user_id=user,
-            access_token=os.environ.get("SUPABASE_ACCESS_TOKEN") if user else None,
-            service_role=getattr(args, "service_role", False),
+            access_token=token,
+            service_role=service_role,
             dsn=target.url,
+            env=env,
         )
-    except ValueError as exc:
-        raise CliError(str(exc)) from exc
+    except Exception as exc:  # noqa: BLE001 (any malformed setting: one line, redacted)
+        failure = redact(str(exc) or type(exc).__name__, secret_values(env))
+    if failure:
+        raise CliError(failure)
+    return client
 
 
-def parse_value(text: str):
+def secret_values(env) -> list[str]:
+    return [env.get(name) for name in SECRET_SETTINGS if env.get(name)]
+
+
+def parse_value(key: str, text: str):
     """key=value arguments: JSON when it parses (numbers, booleans, null, objects), else text."""
     try:
         return json.loads(text)
+    except RecursionError:
+        raise CliError(f"{key}: the JSON value is nested too deeply") from None
     except ValueError:
         return text
 
 
 def print_rows(rows, out, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(rows, indent=2, default=str), file=out)
+        try:
+            text = json.dumps(rows, indent=2, default=str)
+        except RecursionError:
+            raise CliError("the result is nested too deeply to print as JSON") from None
+        print(text, file=out)
         return
     if not isinstance(rows, list):
-        print(rows, file=out)
+        print(visible(cell(rows)), file=out)
         return
     if not rows:
         print("(no rows)", file=out)
         return
     columns = list(rows[0])
-    cells = [["" if r.get(c) is None else str(r.get(c)) for c in columns] for r in rows]
+    cells = [[cell(r.get(c)) for c in columns] for r in rows]
     print(format_table(columns, cells, max_width=40), file=out)
+
+
+def function_arguments(target: Target, name: str) -> list[tuple[str, str, bool]] | None:
+    """(name, type, has a default) of public.NAME's arguments, read from the database's
+    catalog; None when there is not exactly one such function."""
+    with target.connect() as conn:
+        rows = conn.execute(
+            "select p.proargnames, p.proargmodes::text[], p.proargtypes::regtype[]::text[],"
+            " p.pronargdefaults from pg_proc as p"
+            " where p.pronamespace = 'public'::regnamespace and p.proname = %s",
+            (name,),
+        ).fetchall()
+    if len(rows) != 1:
+        return None
+    names, modes, types, defaults = rows[0]
+    names = names or [""] * len(types)
+    if modes:  # OUT and TABLE columns are named too: keep the input arguments, in order
+        names = [n for n, m in zip(names, modes, strict=True) if m in ("i", "b", "v")]
+    count = len(types)
+    return [(names[i], types[i], i >= count - defaults) for i in range(count)]
+
+
+def check_arguments(target: Target, name: str, params: dict) -> None:
+    """Name a missing or unknown argument before calling, rather than let the database say
+    the function does not exist."""
+    signature = function_arguments(target, name)
+    if signature is None:
+        return  # the call itself reports an unknown function
+    takes = ", ".join(f"{n} {t}" + (" (optional)" if d else "") for n, t, d in signature)
+    unknown = sorted(set(params) - {n for n, _, _ in signature})
+    if unknown:
+        raise CliError(
+            f"{name}: no argument named {', '.join(map(visible, unknown))}; it takes: {takes}"
+        )
+    missing = [n for n, _, has_default in signature if not has_default and n not in params]
+    if missing:
+        raise CliError(f"{name}: missing argument {', '.join(missing)}; it takes: {takes}")
 
 
 def cmd_rpc(target: Target, args, out) -> None:
@@ -281,9 +455,11 @@ def cmd_rpc(target: Target, args, out) -> None:
     for pair in args.params:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            raise CliError(f"arguments are key=value, got {pair!r}")
-        params[key] = parse_value(value)
+            raise CliError(f"arguments are key=value, got {visible(pair)!r}")
+        params[key] = parse_value(key, value)
     client = client_for(target, args)
+    if not uses_api(target):
+        check_arguments(target, args.name, params)
     try:
         result = client.transport.rpc(args.name, params)
     except AgentsDBError as exc:
@@ -296,6 +472,11 @@ def cmd_catalog(target: Target, args, out) -> None:
     if args.action == "render":
         text = catalog.render()
         if args.write:
+            if not is_agentsdb_project(target.settings.project_dir):
+                raise CliError(
+                    f"{target.settings.project_dir} is not the agentsdb project (no "
+                    "src/agentsdb/catalog.toml): refusing to overwrite its supabase/seed.sql"
+                )
             seed.write_text(text)
             print(f"wrote {seed}", file=out)
         elif args.check:
@@ -317,22 +498,53 @@ def cmd_catalog(target: Target, args, out) -> None:
         print(f"  {table}: {count} upserted", file=out)
 
 
+def is_agentsdb_project(folder) -> bool:
+    """The agentsdb source checkout (where seed.sql is rendered from catalog.toml), not an
+    app's Supabase project that merely deploys agentsdb's migrations."""
+    return (folder / "src" / "agentsdb" / "catalog.toml").is_file()
+
+
 def cmd_keys_add(target: Target, args, out) -> None:
+    client = client_for(target, args)  # refuse a bad --user or target before asking for a key
     if sys.stdin.isatty():
-        key = getpass.getpass(f"API key for {args.vendor}: ")
+        key = getpass.getpass(f"API key for {visible(args.vendor)}: ")
     else:
-        key = sys.stdin.readline().rstrip("\n")
+        key = sys.stdin.readline().rstrip("\r\n")
     if not key:
         raise CliError("no API key given (type it at the prompt or pipe it on standard input)")
-    client = client_for(target, args)
+    args.secrets.append(key)
+    scope = f"{args.vendor}/{args.service}" if args.service else args.vendor
     try:
+        replaced = [
+            k
+            for k in client.list_api_keys()
+            if k.is_active and k.vendor_id == args.vendor and k.service_id == args.service
+        ]
         stored = client.store_api_key(
             args.vendor, key, service_id=args.service, display_name=args.name
         )
     except AgentsDBError as exc:
-        raise CliError(f"keys add: {exc}") from exc
-    scope = f"{stored.vendor_id}/{stored.service_id}" if stored.service_id else stored.vendor_id
-    print(f"stored the key for {scope} (ending in {stored.key_preview}), id {stored.id}", file=out)
+        if exc.code == "23503" and not uses_api(target) and not user_exists(target, args.user):
+            raise CliError(f"keys add: no user with id {args.user}") from None
+        raise CliError(f"keys add: {exc}") from None
+    print(
+        f"stored the key for {visible(scope)} (ending in {visible(stored.key_preview)}), "
+        f"id {stored.id}",
+        file=out,
+    )
+    for old in replaced:
+        if str(old.id) != str(stored.id):
+            print(
+                f"it replaces the active key ending in {visible(old.key_preview)} "
+                f"(id {old.id}), now inactive",
+                file=out,
+            )
+
+
+def user_exists(target: Target, user_id: str) -> bool:
+    with target.connect(admin=bool(target.cluster)) as conn:
+        row = conn.execute("select exists (select from auth.users where id = %s)", (user_id,))
+        return row.fetchone()[0]
 
 
 def progress_printer(label: str):
@@ -412,9 +624,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "status", help="say whether it runs and which migrations are applied (exit 3 when stopped)"
     ).set_defaults(func=cmd_status)
-    sub.add_parser(
+    reset = sub.add_parser(
         "reset", help="drop the database and rebuild it from the migrations and the seed"
-    ).set_defaults(func=cmd_reset)
+    )
+    reset.add_argument(
+        "--yes", action="store_true", help="allow dropping everything in DATABASE_URL"
+    )
+    reset.set_defaults(func=cmd_reset)
     sub.add_parser("migrate", help="apply pending migrations").set_defaults(func=cmd_migrate)
     rollback = sub.add_parser(
         "rollback", help="undo the newest migration, or all newer than --to VERSION"
@@ -493,7 +709,57 @@ def build_parser() -> argparse.ArgumentParser:
         "--yes", action="store_true", help="allow writing demo data to DATABASE_URL"
     )
     demo_cmd.set_defaults(func=cmd_demo)
+
+    docs = sub.add_parser("docs", help="generated documentation")
+    docs.add_argument("what", choices=["api"], help="api: docs/api.md, the API reference")
+    docs_mode = docs.add_mutually_exclusive_group()
+    docs_mode.add_argument("--write", action="store_true", help="write docs/api.md")
+    docs_mode.add_argument(
+        "--check", action="store_true", help="fail if docs/api.md differs from the database"
+    )
+    docs.set_defaults(func=cmd_docs)
     return parser
+
+
+def cmd_docs(target: Target, args, out) -> None:
+    """docs/api.md from the database's own catalog: on the local cluster (started for the
+    occasion when it is not running), from a scratch database built from the migrations
+    alone, so local experiments never leak in."""
+    path = target.settings.project_dir / "docs" / "api.md"
+    if target.cluster:
+        target.check_port()
+        started = target.cluster.init() | target.cluster.start()  # one command, even cold
+        try:
+            text = apidoc.render_fresh(target.cluster, target.settings)
+        finally:
+            if started:
+                target.cluster.stop()
+    else:
+        with target.connect() as conn:
+            text = apidoc.render(conn)
+    if args.write:
+        if not is_agentsdb_project(target.settings.project_dir):
+            raise CliError(
+                f"{target.settings.project_dir} is not the agentsdb project: refusing to write "
+                "its docs/api.md"
+            )
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text)
+        print(f"wrote {path}", file=out)
+    elif args.check:
+        if not path.exists() or path.read_text() != text:
+            raise CliError(f"{path} differs from the database: run `agentsdb docs api --write`")
+        print(f"{path} matches the database", file=out)
+    else:
+        print(text, file=out, end="")
+
+
+def fail(message: str, secrets: list[str], status: int = 1) -> int:
+    """The one error line: secrets masked, control characters visible."""
+    line = visible(redact(message.strip(), secrets))
+    with suppress(OSError):  # stderr closed too: the status still says it
+        print(f"error: {line}", file=sys.stderr)
+    return status
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -505,15 +771,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         args = parser.parse_args(argv)
     out = sys.stdout
+    args.secrets = secret_values(os.environ)
     try:
-        target = Target(Settings.load())
-        args.func(target, args, out)
-    except (CliError, ConfigError, LocalError, MigrationError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except psycopg.Error as exc:
-        print(f"error: database: {str(exc).strip()}", file=sys.stderr)
-        return 1
+        try:
+            settings = Settings.load()
+            args.secrets += secret_values(settings.env)
+            target = Target(settings)
+            args.func(target, args, out)
+            out.flush()
+        except (CliError, ConfigError, LocalError, MigrationError) as exc:
+            return fail(str(exc), args.secrets)
+        except psycopg.Error as exc:
+            return fail(f"database: {exc}", args.secrets)
+        except AgentsDBError as exc:
+            return fail(str(exc), args.secrets)
+        except RecursionError:
+            return fail("the input is nested too deeply", args.secrets)
+        except BrokenPipeError:
+            # The reader went away (`agentsdb status | head -1`): stop quietly, as cat does.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return 141
+        except KeyboardInterrupt:
+            return fail("interrupted", args.secrets, 130)
+        except Exception as exc:  # noqa: BLE001 (the promise: one line, never a traceback)
+            return fail(f"unexpected {type(exc).__name__}: {exc}", args.secrets)
+    except KeyboardInterrupt:  # a second Ctrl-C while reporting the first
+        return 130
     return 0
 
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-import os
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 from typing import Any
 from uuid import UUID
 
@@ -106,22 +105,24 @@ class Client:
         access_token: str | None = None,
         service_role: bool = False,
         dsn: str | None = None,
+        env: Mapping[str, str] | None = None,
     ) -> Client:
         """SUPABASE_URL with SUPABASE_ANON_KEY / SUPABASE_SERVICE_ROLE_KEY when set, else
-        `dsn` or DATABASE_URL (read from the environment and `.env`)."""
-        from dotenv import load_dotenv
+        `dsn` or DATABASE_URL, read from `env` (default: the project's `.env` overridden by
+        the environment; see `agentsdb.config.project_environment`)."""
+        from .config import project_environment
 
-        load_dotenv()
-        url = os.environ.get("SUPABASE_URL")
+        env = project_environment() if env is None else env
+        url = env.get("SUPABASE_URL")
         if url:
             key_name = "SUPABASE_SERVICE_ROLE_KEY" if service_role else "SUPABASE_ANON_KEY"
-            key = os.environ.get(key_name)
+            key = env.get(key_name)
             if not key:
                 raise ValueError(f"SUPABASE_URL is set but {key_name} is not")
             if user_id and not access_token:
                 raise ValueError("with SUPABASE_URL, acting as a user needs their access token")
             return cls.supabase(url, key, access_token=access_token)
-        dsn = dsn or os.environ.get("DATABASE_URL")
+        dsn = dsn or env.get("DATABASE_URL")
         if not dsn:
             raise ValueError("set SUPABASE_URL (and keys) or DATABASE_URL")
         return cls.postgres(dsn, user_id=user_id, service_role=service_role)

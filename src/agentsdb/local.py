@@ -4,6 +4,11 @@ The cluster lives in one directory (data, socket, log). Its superuser is `supaba
 as on the platform, so `postgres` is an ordinary role and migrations are proven to need no
 superuser. PostgreSQL refuses to run as root: under root the server runs as the `postgres`
 system user, which then owns the directory.
+
+The database is its owner's alone: the directory and the socket are closed to other users
+(0700), TCP (127.0.0.1 only) needs the `postgres` role's password, which is random per
+cluster and kept in `password` (0600) in the directory, and the server starts with a minimal
+environment, so nothing exported in the shell that ran `agentsdb up` reaches it.
 """
 
 from __future__ import annotations
@@ -17,10 +22,17 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+
 ADMIN_ROLE = "supabase_admin"
 APP_ROLE = "postgres"
-# The Supabase CLI's well-known local password; the server listens on loopback only.
+# The Supabase CLI's well-known local password: what sql/platform gives `postgres`, kept only
+# for a cluster created before agentsdb gave each cluster its own random password.
 APP_PASSWORD = "postgres"  # noqa: S105
+# The whole environment the server programs get (PostgreSQL needs nothing else).
+SERVER_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+SERVER_ENV = {"PATH": SERVER_PATH, "LANG": "C", "LC_ALL": "C"}
 MIN_MAJOR = 15
 DEBIAN_PACKAGES = (
     "postgresql-15 postgresql-15-pgtap postgresql-15-cron postgresql-15-plpgsql-check "
@@ -108,19 +120,21 @@ class LocalCluster:
 
     def _run(self, tool: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         cmd = [*self._server_user_prefix(), str(find_bindir() / tool), *args]
-        proc = subprocess.run(cmd, capture_output=True, text=True, cwd="/")
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd="/", env=SERVER_ENV)
         if check and proc.returncode != 0:
             raise LocalError(f"{tool} failed: {(proc.stderr or proc.stdout).strip()}")
         return proc
 
     def _prepare_home(self) -> None:
         self.home.mkdir(parents=True, exist_ok=True)
+        self.home.chmod(0o700)
         if self.as_root:
             entry = pwd.getpwnam("postgres")
             os.chown(self.home, entry.pw_uid, entry.pw_gid)
             probe = subprocess.run(
                 ["runuser", "-u", "postgres", "--", "test", "-w", str(self.home)],
                 capture_output=True,
+                env=SERVER_ENV,
             )
             if probe.returncode != 0:
                 raise LocalError(
@@ -161,9 +175,11 @@ class LocalCluster:
             )
         finally:
             pwfile.unlink(missing_ok=True)
+        self._write_password()
         settings = [
             "listen_addresses = '127.0.0.1'",
-            f"unix_socket_directories = '{self.home}'",
+            f"unix_socket_directories = {conf_string(list_entry(str(self.home)))}",
+            "unix_socket_permissions = 0700",
             # A throwaway development database: durability traded for speed.
             "fsync = off",
             "synchronous_commit = off",
@@ -174,6 +190,42 @@ class LocalCluster:
         with open(self.data_dir / "postgresql.conf", "a") as conf:
             conf.write("\n# agentsdb\n" + "\n".join(settings) + "\n")
         return True
+
+    @property
+    def password_file(self) -> Path:
+        return self.home / "password"
+
+    def _write_password(self) -> None:
+        """A random password for `postgres` over TCP, readable by the CLI's user alone."""
+        fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(24) + "\n")
+
+    @property
+    def app_password(self) -> str:
+        try:
+            return self.password_file.read_text().strip()
+        except FileNotFoundError:
+            return APP_PASSWORD
+
+    def secure_roles(self, conn) -> None:
+        """Give `postgres` this cluster's own password (sql/platform sets the well-known one).
+        `conn` is a superuser connection to the cluster."""
+        if not self.password_file.exists():
+            self._write_password()
+        conn.execute(
+            sql.SQL("alter role {} password {}").format(
+                sql.Identifier(APP_ROLE), sql.Literal(self.app_password)
+            )
+        )
+
+    def running_port(self) -> int | None:
+        """The port the server of this directory listens on, when it runs."""
+        try:
+            lines = (self.data_dir / "postmaster.pid").read_text().splitlines()
+            return int(lines[3])
+        except (OSError, IndexError, ValueError):
+            return None
 
     @staticmethod
     def has_pg_cron() -> bool:
@@ -190,6 +242,7 @@ class LocalCluster:
         """Start the server if it is not running. Returns True when it was started now."""
         if self.running():
             return False
+        self.home.chmod(0o700)  # also for a cluster created before it was closed
         if port_in_use(self.port):
             raise LocalError(
                 f"port {self.port} is already in use by another program; stop it or set "
@@ -206,7 +259,7 @@ class LocalCluster:
             "-t",
             "60",
             "-o",
-            f"-p {self.port}",
+            f"-p {self.port} -c unix_socket_permissions=0700",
             check=False,
         )
         if proc.returncode != 0:
@@ -229,13 +282,23 @@ class LocalCluster:
 
     # -- connecting -----------------------------------------------------------------------
     def admin_dsn(self, dbname: str = "postgres") -> str:
-        """Superuser, over the socket (trusted locally)."""
-        return f"host={self.home} port={self.port} user={ADMIN_ROLE} dbname={dbname}"
+        """Superuser, over the socket (the owner's alone, so trusted)."""
+        return make_conninfo(host=str(self.home), port=self.port, user=ADMIN_ROLE, dbname=dbname)
 
     def app_dsn(self, dbname: str = "postgres") -> str:
         """The `postgres` role, over the socket: what migrations and tests run as."""
-        return f"host={self.home} port={self.port} user={APP_ROLE} dbname={dbname}"
+        return make_conninfo(host=str(self.home), port=self.port, user=APP_ROLE, dbname=dbname)
 
     def url(self, dbname: str = "postgres") -> str:
-        """The URL apps use, over TCP with a password, like Supabase's local stack."""
-        return f"postgresql://{APP_ROLE}:{APP_PASSWORD}@127.0.0.1:{self.port}/{dbname}"
+        """The URL apps use, over TCP with this cluster's password."""
+        return f"postgresql://{APP_ROLE}:{self.app_password}@127.0.0.1:{self.port}/{dbname}"
+
+
+def conf_string(value: str) -> str:
+    """A postgresql.conf string literal."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def list_entry(path: str) -> str:
+    """One entry of a comma-separated directory list (unix_socket_directories), quoted."""
+    return '"' + path.replace('"', '""') + '"'

@@ -18,11 +18,11 @@ from uuid import UUID
 
 import psycopg
 from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import Jsonb
 
 from ..errors import AgentsDBError, InvalidInput, NotFound, TransportError, error_for
 from ..request import claims_for, request
+from ..text import connect_error
 from . import pool as pools
 from .base import (
     MAX_ROWS,
@@ -89,15 +89,6 @@ def _translate(exc: psycopg.Error) -> AgentsDBError:
     return error_for(
         exc.sqlstate, diag.message_primary or str(exc), diag.message_hint, diag.message_detail
     )
-
-
-def _masked(conninfo: str, text: str) -> str:
-    """`text` with the connection's password removed (libpq may quote the whole URL)."""
-    try:
-        password = conninfo_to_dict(conninfo).get("password")
-    except psycopg.Error:
-        return "the database URL is malformed"
-    return text.replace(str(password), "***") if password else text
 
 
 class PostgresStatements:
@@ -292,23 +283,24 @@ class PostgresTransport(PostgresStatements):
     def _connection(self) -> Iterator[psycopg.Connection]:
         if self._closed:
             raise TransportError(None, "this client is closed")
+        # Each failure is raised outside its handler: `from None` only hides __context__,
+        # and the raw psycopg error there may quote the connection string's password.
+        failure = None
         try:
             pools.reachable(self._conninfo)
         except psycopg.Error as exc:
-            raise TransportError(
-                None, "cannot connect: " + _masked(self._conninfo, str(exc)).strip()
-            ) from None
+            failure = "cannot connect: " + connect_error(exc, self._conninfo)
+        if failure:
+            raise TransportError(None, failure)
         try:
             with self._pool.connection() as conn:
                 yield conn
         except pools.ServerUnreachable as exc:
-            raise TransportError(
-                None, "cannot connect: " + _masked(self._conninfo, str(exc.error)).strip()
-            ) from None
+            failure = "cannot connect: " + connect_error(exc.error, self._conninfo)
         except pools.PoolTimeout:
-            raise TransportError(
-                None, f"no database connection free within {pools.WAIT:.0f} s"
-            ) from None
+            failure = f"no database connection free within {pools.WAIT:.0f} s"
+        if failure:
+            raise TransportError(None, failure)
 
     def _run(self, query: sql.Composable, params: Sequence[Any], read_only: bool = False):
         try:

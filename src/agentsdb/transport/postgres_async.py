@@ -13,9 +13,10 @@ from psycopg import sql
 
 from ..errors import InvalidInput, TransportError
 from ..request import arequest, claims_for
+from ..text import connect_error
 from . import pool_async as pools
 from .pool import WAIT, PoolTimeout, ServerUnreachable
-from .postgres import PostgresStatements, _masked, _translate
+from .postgres import PostgresStatements, _translate
 
 
 class AsyncPostgresTransport(PostgresStatements):
@@ -64,21 +65,23 @@ class AsyncPostgresTransport(PostgresStatements):
             raise TransportError(None, "this client is closed")
         if self._pool is None:
             self._pool = await pools.acquire(self._conninfo)
+        # Raised outside the handlers, as in postgres.py: no raw error in __context__.
+        failure = None
         try:
             await pools.reachable(self._conninfo)
         except psycopg.Error as exc:
-            raise TransportError(
-                None, "cannot connect: " + _masked(self._conninfo, str(exc)).strip()
-            ) from None
+            failure = "cannot connect: " + connect_error(exc, self._conninfo)
+        if failure:
+            raise TransportError(None, failure)
         try:
             async with self._pool.connection() as conn:
                 yield conn
         except ServerUnreachable as exc:
-            raise TransportError(
-                None, "cannot connect: " + _masked(self._conninfo, str(exc.error)).strip()
-            ) from None
+            failure = "cannot connect: " + connect_error(exc.error, self._conninfo)
         except PoolTimeout:
-            raise TransportError(None, f"no database connection free within {WAIT:.0f} s") from None
+            failure = f"no database connection free within {WAIT:.0f} s"
+        if failure:
+            raise TransportError(None, failure)
 
     async def _run(self, query: sql.Composable, params: Sequence[Any], read_only: bool = False):
         try:

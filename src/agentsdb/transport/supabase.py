@@ -18,6 +18,7 @@ from typing import Any
 from uuid import UUID
 
 from ..errors import AgentsDBError, AuthenticationError, TransportError, error_for
+from ..text import redact
 from .base import (
     Filter,
     JsonValue,
@@ -42,21 +43,14 @@ def _api_error(exc: Exception, secrets: tuple[str, ...]) -> AgentsDBError:
         # status as an integer code, later versions as a three-digit string.
         status = f"HTTP {code}" if code else "an error"
         return TransportError(
-            None, _redact(f"the API answered with {status}: {message or 'no message'}", secrets)
+            None, redact(f"the API answered with {status}: {message or 'no message'}", secrets)
         )
     message, hint, details = (
-        _redact(v, secrets) if isinstance(v, str) else v for v in (message, hint, details)
+        redact(v, secrets) if isinstance(v, str) else v for v in (message, hint, details)
     )
     if code in _AUTH_CODES:
         return AuthenticationError(code, message, hint, details)
     return error_for(code, message, hint, details if isinstance(details, str) else None)
-
-
-def _redact(text: str, secrets: tuple[str, ...]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
 
 
 def _scalar(obj: Any) -> Any:
@@ -72,7 +66,7 @@ def _json_safe(value: Any) -> Any:
     return json.loads(json.dumps(value, default=_scalar))
 
 
-def _jwt_sub(token: str | None) -> str | None:
+def jwt_subject(token: str | None) -> str | None:
     """The `sub` claim of a JWT, read without verifying it (the API verifies it)."""
     if not token or token.count(".") != 2:
         return None
@@ -198,7 +192,7 @@ class SupabaseTransport(SupabaseCalls):
         return f"SupabaseTransport(user_token={'set' if self._token else 'none'})"
 
     def caller_id(self) -> str | None:
-        return _jwt_sub(self._token)
+        return jwt_subject(self._token)
 
     def __enter__(self) -> SupabaseTransport:
         return self
@@ -220,7 +214,7 @@ class SupabaseTransport(SupabaseCalls):
             if type(exc).__name__ == "APIError":
                 raise _api_error(exc, secrets) from None
             raise TransportError(
-                None, _redact(f"cannot reach the API: {type(exc).__name__}: {exc}", secrets)
+                None, redact(f"cannot reach the API: {type(exc).__name__}: {exc}", secrets)
             ) from None
 
     def _drive(self, steps):

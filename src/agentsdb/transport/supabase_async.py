@@ -6,8 +6,9 @@ caller: only its HTTP connections are used, never its headers."""
 from __future__ import annotations
 
 from ..errors import TransportError
+from ..text import redact
 from .base import check_secret
-from .supabase import SupabaseCalls, _api_error, _jwt_sub, _redact, request_headers
+from .supabase import SupabaseCalls, _api_error, jwt_subject, request_headers
 
 
 class AsyncSupabaseTransport(SupabaseCalls):
@@ -32,7 +33,7 @@ class AsyncSupabaseTransport(SupabaseCalls):
         return f"AsyncSupabaseTransport(user_token={'set' if self._token else 'none'})"
 
     def caller_id(self) -> str | None:
-        return _jwt_sub(self._token)
+        return jwt_subject(self._token)
 
     async def __aenter__(self) -> AsyncSupabaseTransport:
         return self
@@ -53,7 +54,7 @@ class AsyncSupabaseTransport(SupabaseCalls):
             if type(exc).__name__ == "APIError":
                 raise _api_error(exc, secrets) from None
             raise TransportError(
-                None, _redact(f"cannot reach the API: {type(exc).__name__}: {exc}", secrets)
+                None, redact(f"cannot reach the API: {type(exc).__name__}: {exc}", secrets)
             ) from None
 
     async def _drive(self, steps):
