@@ -16,7 +16,7 @@ from contextlib import contextmanager
 import psycopg
 from dotenv import load_dotenv
 
-from . import catalog, demo
+from . import catalog, demo, typegen
 from .client import Client
 from .config import ConfigError, Settings
 from .errors import AgentsDBError
@@ -356,6 +356,11 @@ def cmd_demo(target: Target, args, out) -> None:
         raise CliError(f"demo: {exc}") from exc
 
 
+def cmd_types(target: Target, args, out) -> None:
+    target.ensure_running()
+    typegen.command(target.settings.project_dir, target.url, args.lang, args.check, out)
+
+
 def iso_date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
@@ -461,6 +466,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--yes", action="store_true", help="allow writing demo data to DATABASE_URL"
     )
     demo_cmd.set_defaults(func=cmd_demo)
+
+    types_cmd = sub.add_parser(
+        "types",
+        help="write the database's TypeScript and Python types (Supabase's generator) "
+        "to functions/_shared/database.types.ts and src/agentsdb/database_types.py",
+    )
+    types_cmd.add_argument("--lang", choices=typegen.LANGUAGES, help="only this language")
+    types_cmd.add_argument(
+        "--check", action="store_true", help="fail if a committed file differs from the schema"
+    )
+    types_cmd.set_defaults(func=cmd_types)
     return parser
 
 
@@ -476,7 +492,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         target = Target(Settings.load())
         args.func(target, args, out)
-    except (CliError, ConfigError, LocalError, MigrationError) as exc:
+    except (CliError, ConfigError, LocalError, MigrationError, typegen.TypegenError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except psycopg.Error as exc:
