@@ -108,6 +108,22 @@ def test_the_comparison_sees_a_wrong_type_and_a_wrong_nullability(tmp_path):
     ]
 
 
+def test_the_rpc_result_models_agree_with_the_generated_typescript():
+    """The Python generator has no functions: RPC result models are held against the result
+    columns of the TypeScript file (committed, and checked fresh above)."""
+    typescript = (ROOT / typegen.OUTPUTS["typescript"]).read_text()
+    assert typegen.compare_function_models(typescript) == []
+    grown = typescript.replace(
+        "          active_days: number\n",
+        "          active_days: number\n          median_cost: number\n",
+        1,
+    )
+    assert grown != typescript
+    assert typegen.compare_function_models(grown) == [
+        "get_agent_usage_summary.median_cost: returned, missing from models.AgentUsageSummary"
+    ]
+
+
 def test_the_readme_example_is_the_checked_file():
     blocks = re.findall(r"```ts\n(.*?)```", (ROOT / "README.md").read_text(), flags=re.S)
     assert EXAMPLE.read_text() in blocks

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -258,3 +259,40 @@ def command(project_dir: Path, database_url: str, lang: str | None, check_only: 
         else:
             write(project_dir, language, text)
             print(f"wrote {OUTPUTS[language]}", file=out)
+
+
+# Each model that represents an RPC's result, with that function. The Python generator has
+# no functions; the TypeScript file has their result columns.
+MODEL_FUNCTIONS: dict[type[models.Row], str] = {
+    models.AgentUsageSummary: "get_agent_usage_summary",
+}
+
+
+def function_columns(typescript: str, function: str) -> set[str] | None:
+    """The result columns of `function` in a generated database.types.ts, None when the file
+    has no such function returning rows."""
+    block = re.search(
+        rf"^      {re.escape(function)}: {{\n(.*?)^      }}\n", typescript, flags=re.M | re.S
+    )
+    returns = block and re.search(
+        r"^        Returns: {\n(.*?)^        }\[\]", block[1], re.M | re.S
+    )
+    if not returns:
+        return None
+    return set(re.findall(r"^ {10}(\w+)\??:", returns[1], flags=re.M))
+
+
+def compare_function_models(typescript: str) -> list[str]:
+    """Every column an RPC returns that its model lacks, and every field it does not return."""
+    problems = []
+    for model, function in MODEL_FUNCTIONS.items():
+        columns = function_columns(typescript, function)
+        if columns is None:
+            problems.append(f"{function}: no such function returning rows in the generated types")
+            continue
+        fields = {f.name for f in dataclasses.fields(model)}
+        for column in sorted(columns - fields):
+            problems.append(f"{function}.{column}: returned, missing from models.{model.__name__}")
+        for column in sorted(fields - columns):
+            problems.append(f"models.{model.__name__}.{column}: {function} returns no such column")
+    return problems
