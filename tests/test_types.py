@@ -74,6 +74,16 @@ def test_a_new_column_fails_the_check_and_the_model_comparison(
     ]
 
 
+def test_an_unreachable_database_is_one_line_naming_the_cause(monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres:postgres@127.0.0.1:1/postgres")
+    assert main(["types", "--lang", "python"]) == 1
+    out, err = capsys.readouterr()
+    assert err == (
+        "error: the type generator failed (python): Error: connect ECONNREFUSED 127.0.0.1:1\n"
+    )
+    assert out == ""
+
+
 def test_the_client_models_agree_with_the_generated_python_types():
     """Every table and view a model represents: each column is in the model or left out on
     purpose, no field is unknown, types agree (Decimal where the generator says float),

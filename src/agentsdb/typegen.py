@@ -81,10 +81,9 @@ def generate(project_dir: Path, database_url: str, lang: str) -> str:
         [node_binary(), str(GENERATOR)], cwd=tools, env=env, capture_output=True, text=True
     )
     if proc.returncode != 0 or not proc.stdout.strip():
-        detail = (proc.stderr or proc.stdout).strip().splitlines()
-        raise TypegenError(
-            f"the type generator failed ({lang}): {detail[-1] if detail else 'no output'}"
-        )
+        lines = (proc.stderr or proc.stdout).strip().splitlines() or ["no output"]
+        errors = [line for line in lines if re.match(r"\w*Error: ", line)]
+        raise TypegenError(f"the type generator failed ({lang}): {(errors or lines)[0]}")
     return proc.stdout
 
 
