@@ -69,9 +69,8 @@ def generate(project_dir: Path, database_url: str, lang: str) -> str:
         raise TypegenError(
             f"Supabase's type generator is not installed in {TOOLS}: run scripts/bootstrap"
         )
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": os.environ.get("HOME", str(tools)),
+    env = {  # the environment, less any PG_META_* setting that would change the output
+        **{k: v for k, v in os.environ.items() if not k.startswith("PG_META_")},
         "PG_META_DB_URL": database_url,
         "PG_META_GENERATE_TYPES": lang,
         "PG_META_GENERATE_TYPES_INCLUDED_SCHEMAS": SCHEMAS,
