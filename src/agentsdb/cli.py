@@ -17,7 +17,7 @@ from contextlib import contextmanager, suppress
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from . import apidoc, catalog, demo
+from . import apidoc, catalog, demo, typegen
 from .client import Client
 from .config import ConfigError, Settings
 from .errors import AgentsDBError
@@ -600,6 +600,11 @@ def cmd_demo(target: Target, args, out) -> None:
         raise CliError(f"demo: {exc}") from exc
 
 
+def cmd_types(target: Target, args, out) -> None:
+    target.ensure_running()
+    typegen.command(target.settings.project_dir, target.url, args.lang, args.check, out)
+
+
 def iso_date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
@@ -718,6 +723,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="fail if docs/api.md differs from the database"
     )
     docs.set_defaults(func=cmd_docs)
+
+    types_cmd = sub.add_parser(
+        "types",
+        help="write the database's TypeScript and Python types (Supabase's generator) "
+        "to functions/_shared/database.types.ts and src/agentsdb/database_types.py",
+    )
+    types_cmd.add_argument("--lang", choices=typegen.LANGUAGES, help="only this language")
+    types_cmd.add_argument(
+        "--check", action="store_true", help="fail if a committed file differs from the schema"
+    )
+    types_cmd.set_defaults(func=cmd_types)
     return parser
 
 
@@ -779,7 +795,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             target = Target(settings)
             args.func(target, args, out)
             out.flush()
-        except (CliError, ConfigError, LocalError, MigrationError) as exc:
+        except (CliError, ConfigError, LocalError, MigrationError, typegen.TypegenError) as exc:
             return fail(str(exc), args.secrets)
         except psycopg.Error as exc:
             return fail(f"database: {exc}", args.secrets)

@@ -199,6 +199,8 @@ class Interaction(Row):
     duration_minutes: int | None
     status: str
     user_id: UUID
+    created_at: datetime
+    updated_at: datetime
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,11 @@ class AgentSummary(Row):
     avg_satisfaction: float | None
     avg_usefulness: float | None
     user_id: UUID
+    description: str | None
+    is_favorite: bool
+    last_interaction_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
 
 
 @dataclass(frozen=True)
@@ -247,6 +254,21 @@ class RecentInteraction(Row):
     satisfaction_rating: int | None
     started_at: datetime
     status: str
+    user_id: UUID
+    service_id: str | None
+    service_display_name: str | None
+    model_name: str | None
+    interaction_type_icon: str | None
+    interaction_type_color: str | None
+    description: str | None
+    content_preview: str | None
+    external_link: str | None
+    external_id: str | None
+    tags: list[str]
+    usefulness_rating: int | None
+    ended_at: datetime | None
+    duration_minutes: int | None
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -302,3 +324,4 @@ class AuditEntry(Row):
     old_row: dict | None
     new_row: dict | None
     owner_id: UUID | None
+    transaction_id: int  # the writing transaction: the rows of one change share it

@@ -1,0 +1,991 @@
+export type Json =
+  | string
+  | number
+  | boolean
+  | null
+  | { [key: string]: Json | undefined }
+  | Json[]
+
+export type Database = {
+  // Allows to automatically instantiate createClient with right options
+  // instead of createClient<Database, { PostgrestVersion: 'XX' }>(URL, KEY)
+  __InternalSupabase: {
+    PostgrestVersion: "12.2"
+  }
+  public: {
+    Tables: {
+      agent_feature_mappings: {
+        Row: {
+          agent_id: string
+          created_at: string
+          feature_id: string
+          id: string
+          is_primary: boolean
+          user_id: string
+        }
+        Insert: {
+          agent_id: string
+          created_at?: string
+          feature_id: string
+          id?: string
+          is_primary?: boolean
+          user_id?: string
+        }
+        Update: {
+          agent_id?: string
+          created_at?: string
+          feature_id?: string
+          id?: string
+          is_primary?: boolean
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_feature_mappings_agent_owned_by_user"
+            columns: ["agent_id", "user_id"]
+            referencedRelation: "agent_summary"
+            referencedColumns: ["id", "user_id"]
+          },
+          {
+            foreignKeyName: "agent_feature_mappings_agent_owned_by_user"
+            columns: ["agent_id", "user_id"]
+            referencedRelation: "ai_agents"
+            referencedColumns: ["id", "user_id"]
+          },
+          {
+            foreignKeyName: "agent_feature_mappings_feature_id_fkey"
+            columns: ["feature_id"]
+            referencedRelation: "agent_features"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      agent_features: {
+        Row: {
+          category: string
+          created_at: string
+          description: string | null
+          icon: string | null
+          id: string
+          is_active: boolean
+          name: string
+          sort_order: number
+          updated_at: string
+        }
+        Insert: {
+          category?: string
+          created_at?: string
+          description?: string | null
+          icon?: string | null
+          id: string
+          is_active?: boolean
+          name: string
+          sort_order?: number
+          updated_at?: string
+        }
+        Update: {
+          category?: string
+          created_at?: string
+          description?: string | null
+          icon?: string | null
+          id?: string
+          is_active?: boolean
+          name?: string
+          sort_order?: number
+          updated_at?: string
+        }
+        Relationships: []
+      }
+      ai_agent_configs: {
+        Row: {
+          agent_id: string
+          config_key: string
+          config_type: string
+          config_value: NonNullable<Json>
+          created_at: string
+          description: string | null
+          id: string
+          is_encrypted: boolean
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          agent_id: string
+          config_key: string
+          config_type?: string
+          config_value: NonNullable<Json>
+          created_at?: string
+          description?: string | null
+          id?: string
+          is_encrypted?: boolean
+          updated_at?: string
+          user_id?: string
+        }
+        Update: {
+          agent_id?: string
+          config_key?: string
+          config_type?: string
+          config_value?: NonNullable<Json>
+          created_at?: string
+          description?: string | null
+          id?: string
+          is_encrypted?: boolean
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "ai_agent_configs_agent_owned_by_user"
+            columns: ["agent_id", "user_id"]
+            referencedRelation: "agent_summary"
+            referencedColumns: ["id", "user_id"]
+          },
+          {
+            foreignKeyName: "ai_agent_configs_agent_owned_by_user"
+            columns: ["agent_id", "user_id"]
+            referencedRelation: "ai_agents"
+            referencedColumns: ["id", "user_id"]
+          },
+        ]
+      }
+      ai_agents: {
+        Row: {
+          activity_score: number
+          capabilities: NonNullable<Json>
+          configuration: NonNullable<Json>
+          created_at: string
+          description: string | null
+          id: string
+          is_active: boolean
+          is_favorite: boolean
+          is_public: boolean
+          last_used_at: string | null
+          model_name: string | null
+          name: string
+          notes: string | null
+          service_id: string | null
+          system_prompt: string | null
+          tags: string[]
+          updated_at: string
+          usage_count: number
+          user_id: string
+          vendor_id: string
+        }
+        Insert: {
+          activity_score?: number
+          capabilities?: NonNullable<Json>
+          configuration?: NonNullable<Json>
+          created_at?: string
+          description?: string | null
+          id?: string
+          is_active?: boolean
+          is_favorite?: boolean
+          is_public?: boolean
+          last_used_at?: string | null
+          model_name?: string | null
+          name: string
+          notes?: string | null
+          service_id?: string | null
+          system_prompt?: string | null
+          tags?: string[]
+          updated_at?: string
+          usage_count?: number
+          user_id?: string
+          vendor_id: string
+        }
+        Update: {
+          activity_score?: number
+          capabilities?: NonNullable<Json>
+          configuration?: NonNullable<Json>
+          created_at?: string
+          description?: string | null
+          id?: string
+          is_active?: boolean
+          is_favorite?: boolean
+          is_public?: boolean
+          last_used_at?: string | null
+          model_name?: string | null
+          name?: string
+          notes?: string | null
+          service_id?: string | null
+          system_prompt?: string | null
+          tags?: string[]
+          updated_at?: string
+          usage_count?: number
+          user_id?: string
+          vendor_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "ai_agents_service_belongs_to_vendor"
+            columns: ["service_id", "vendor_id"]
+            referencedRelation: "vendor_services"
+            referencedColumns: ["id", "vendor_id"]
+          },
+          {
+            foreignKeyName: "ai_agents_vendor_id_fkey"
+            columns: ["vendor_id"]
+            referencedRelation: "vendors"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      ai_interactions: {
+        Row: {
+          agent_id: string
+          content_preview: string | null
+          created_at: string
+          description: string | null
+          duration_minutes: number | null
+          ended_at: string | null
+          external_id: string | null
+          external_link: string | null
+          external_metadata: NonNullable<Json>
+          feedback_notes: string | null
+          full_content: string | null
+          id: string
+          input_tokens: number
+          interaction_type_id: string | null
+          keywords: string[]
+          output_tokens: number
+          satisfaction_rating: number | null
+          started_at: string
+          status: string
+          tags: string[]
+          title: string
+          total_cost: number | null
+          updated_at: string
+          usefulness_rating: number | null
+          user_id: string
+        }
+        Insert: {
+          agent_id: string
+          content_preview?: string | null
+          created_at?: string
+          description?: string | null
+          duration_minutes?: number | null
+          ended_at?: string | null
+          external_id?: string | null
+          external_link?: string | null
+          external_metadata?: NonNullable<Json>
+          feedback_notes?: string | null
+          full_content?: string | null
+          id?: string
+          input_tokens?: number
+          interaction_type_id?: string | null
+          keywords?: string[]
+          output_tokens?: number
+          satisfaction_rating?: number | null
+          started_at?: string
+          status?: string
+          tags?: string[]
+          title: string
+          total_cost?: number | null
+          updated_at?: string
+          usefulness_rating?: number | null
+          user_id?: string
+        }
+        Update: {
+          agent_id?: string
+          content_preview?: string | null
+          created_at?: string
+          description?: string | null
+          duration_minutes?: number | null
+          ended_at?: string | null
+          external_id?: string | null
+          external_link?: string | null
+          external_metadata?: NonNullable<Json>
+          feedback_notes?: string | null
+          full_content?: string | null
+          id?: string
+          input_tokens?: number
+          interaction_type_id?: string | null
+          keywords?: string[]
+          output_tokens?: number
+          satisfaction_rating?: number | null
+          started_at?: string
+          status?: string
+          tags?: string[]
+          title?: string
+          total_cost?: number | null
+          updated_at?: string
+          usefulness_rating?: number | null
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "ai_interactions_agent_owned_by_user"
+            columns: ["agent_id", "user_id"]
+            referencedRelation: "agent_summary"
+            referencedColumns: ["id", "user_id"]
+          },
+          {
+            foreignKeyName: "ai_interactions_agent_owned_by_user"
+            columns: ["agent_id", "user_id"]
+            referencedRelation: "ai_agents"
+            referencedColumns: ["id", "user_id"]
+          },
+          {
+            foreignKeyName: "ai_interactions_interaction_type_id_fkey"
+            columns: ["interaction_type_id"]
+            referencedRelation: "interaction_types"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      ai_usage_stats: {
+        Row: {
+          avg_satisfaction: number | null
+          avg_usefulness: number | null
+          created_at: string
+          date: string
+          feature_usage: NonNullable<Json>
+          id: string
+          total_cost: number
+          total_duration_minutes: number
+          total_input_tokens: number
+          total_interactions: number
+          total_output_tokens: number
+          unique_agents_used: number
+          updated_at: string
+          user_id: string
+          vendor_usage: NonNullable<Json>
+        }
+        Insert: {
+          avg_satisfaction?: number | null
+          avg_usefulness?: number | null
+          created_at?: string
+          date: string
+          feature_usage?: NonNullable<Json>
+          id?: string
+          total_cost?: number
+          total_duration_minutes?: number
+          total_input_tokens?: number
+          total_interactions?: number
+          total_output_tokens?: number
+          unique_agents_used?: number
+          updated_at?: string
+          user_id: string
+          vendor_usage?: NonNullable<Json>
+        }
+        Update: {
+          avg_satisfaction?: number | null
+          avg_usefulness?: number | null
+          created_at?: string
+          date?: string
+          feature_usage?: NonNullable<Json>
+          id?: string
+          total_cost?: number
+          total_duration_minutes?: number
+          total_input_tokens?: number
+          total_interactions?: number
+          total_output_tokens?: number
+          unique_agents_used?: number
+          updated_at?: string
+          user_id?: string
+          vendor_usage?: NonNullable<Json>
+        }
+        Relationships: []
+      }
+      audit_logs: {
+        Row: {
+          action: string
+          actor_id: string | null
+          actor_role: string
+          id: number
+          new_row: Json | null
+          occurred_at: string
+          old_row: Json | null
+          owner_id: string | null
+          record_id: string
+          table_name: string
+          transaction_id: number
+        }
+        Insert: {
+          action: string
+          actor_id?: string | null
+          actor_role: string
+          id?: never
+          new_row?: Json | null
+          occurred_at?: string
+          old_row?: Json | null
+          owner_id?: string | null
+          record_id: string
+          table_name: string
+          transaction_id?: number
+        }
+        Update: {
+          action?: string
+          actor_id?: string | null
+          actor_role?: string
+          id?: never
+          new_row?: Json | null
+          occurred_at?: string
+          old_row?: Json | null
+          owner_id?: string | null
+          record_id?: string
+          table_name?: string
+          transaction_id?: number
+        }
+        Relationships: []
+      }
+      interaction_types: {
+        Row: {
+          category: string
+          color: string | null
+          created_at: string
+          description: string | null
+          icon: string | null
+          id: string
+          is_active: boolean
+          name: string
+          sort_order: number
+          updated_at: string
+        }
+        Insert: {
+          category?: string
+          color?: string | null
+          created_at?: string
+          description?: string | null
+          icon?: string | null
+          id: string
+          is_active?: boolean
+          name: string
+          sort_order?: number
+          updated_at?: string
+        }
+        Update: {
+          category?: string
+          color?: string | null
+          created_at?: string
+          description?: string | null
+          icon?: string | null
+          id?: string
+          is_active?: boolean
+          name?: string
+          sort_order?: number
+          updated_at?: string
+        }
+        Relationships: []
+      }
+      user_api_keys: {
+        Row: {
+          created_at: string
+          display_name: string | null
+          encrypted_key: string
+          id: string
+          is_active: boolean
+          key_preview: string
+          last_used_at: string | null
+          service_id: string | null
+          updated_at: string
+          user_id: string
+          vendor_id: string
+        }
+        Insert: {
+          created_at?: string
+          display_name?: string | null
+          encrypted_key: string
+          id?: string
+          is_active?: boolean
+          key_preview: string
+          last_used_at?: string | null
+          service_id?: string | null
+          updated_at?: string
+          user_id?: string
+          vendor_id: string
+        }
+        Update: {
+          created_at?: string
+          display_name?: string | null
+          encrypted_key?: string
+          id?: string
+          is_active?: boolean
+          key_preview?: string
+          last_used_at?: string | null
+          service_id?: string | null
+          updated_at?: string
+          user_id?: string
+          vendor_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "user_api_keys_service_belongs_to_vendor"
+            columns: ["service_id", "vendor_id"]
+            referencedRelation: "vendor_services"
+            referencedColumns: ["id", "vendor_id"]
+          },
+          {
+            foreignKeyName: "user_api_keys_vendor_id_fkey"
+            columns: ["vendor_id"]
+            referencedRelation: "vendors"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      vendor_services: {
+        Row: {
+          created_at: string
+          description: string | null
+          display_name: string
+          id: string
+          is_active: boolean
+          service_name: string
+          updated_at: string
+          vendor_id: string
+        }
+        Insert: {
+          created_at?: string
+          description?: string | null
+          display_name: string
+          id: string
+          is_active?: boolean
+          service_name: string
+          updated_at?: string
+          vendor_id: string
+        }
+        Update: {
+          created_at?: string
+          description?: string | null
+          display_name?: string
+          id?: string
+          is_active?: boolean
+          service_name?: string
+          updated_at?: string
+          vendor_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "vendor_services_vendor_id_fkey"
+            columns: ["vendor_id"]
+            referencedRelation: "vendors"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      vendors: {
+        Row: {
+          auth_type: string
+          base_url: string | null
+          created_at: string
+          description: string | null
+          id: string
+          is_active: boolean
+          name: string
+          updated_at: string
+        }
+        Insert: {
+          auth_type?: string
+          base_url?: string | null
+          created_at?: string
+          description?: string | null
+          id: string
+          is_active?: boolean
+          name: string
+          updated_at?: string
+        }
+        Update: {
+          auth_type?: string
+          base_url?: string | null
+          created_at?: string
+          description?: string | null
+          id?: string
+          is_active?: boolean
+          name?: string
+          updated_at?: string
+        }
+        Relationships: []
+      }
+    }
+    Views: {
+      agent_summary: {
+        Row: {
+          activity_score: number | null
+          avg_satisfaction: number | null
+          avg_usefulness: number | null
+          created_at: string | null
+          description: string | null
+          features: string[] | null
+          id: string | null
+          interaction_count: number | null
+          is_active: boolean | null
+          is_favorite: boolean | null
+          is_public: boolean | null
+          last_interaction_at: string | null
+          last_used_at: string | null
+          model_name: string | null
+          name: string | null
+          primary_feature: string | null
+          service_display_name: string | null
+          service_id: string | null
+          tags: string[] | null
+          total_cost: number | null
+          total_input_tokens: number | null
+          total_output_tokens: number | null
+          updated_at: string | null
+          usage_count: number | null
+          user_id: string | null
+          vendor_id: string | null
+          vendor_name: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "ai_agents_service_belongs_to_vendor"
+            columns: ["service_id", "vendor_id"]
+            referencedRelation: "vendor_services"
+            referencedColumns: ["id", "vendor_id"]
+          },
+          {
+            foreignKeyName: "ai_agents_vendor_id_fkey"
+            columns: ["vendor_id"]
+            referencedRelation: "vendors"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      recent_interactions: {
+        Row: {
+          agent_id: string | null
+          agent_name: string | null
+          content_preview: string | null
+          created_at: string | null
+          description: string | null
+          duration_minutes: number | null
+          ended_at: string | null
+          external_id: string | null
+          external_link: string | null
+          id: string | null
+          input_tokens: number | null
+          interaction_type_color: string | null
+          interaction_type_icon: string | null
+          interaction_type_id: string | null
+          interaction_type_name: string | null
+          model_name: string | null
+          output_tokens: number | null
+          satisfaction_rating: number | null
+          service_display_name: string | null
+          service_id: string | null
+          started_at: string | null
+          status: string | null
+          tags: string[] | null
+          title: string | null
+          total_cost: number | null
+          usefulness_rating: number | null
+          user_id: string | null
+          vendor_id: string | null
+          vendor_name: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "ai_agents_service_belongs_to_vendor"
+            columns: ["service_id", "vendor_id"]
+            referencedRelation: "vendor_services"
+            referencedColumns: ["id", "vendor_id"]
+          },
+          {
+            foreignKeyName: "ai_agents_vendor_id_fkey"
+            columns: ["vendor_id"]
+            referencedRelation: "vendors"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "ai_interactions_agent_owned_by_user"
+            columns: ["agent_id", "user_id"]
+            referencedRelation: "agent_summary"
+            referencedColumns: ["id", "user_id"]
+          },
+          {
+            foreignKeyName: "ai_interactions_agent_owned_by_user"
+            columns: ["agent_id", "user_id"]
+            referencedRelation: "ai_agents"
+            referencedColumns: ["id", "user_id"]
+          },
+          {
+            foreignKeyName: "ai_interactions_interaction_type_id_fkey"
+            columns: ["interaction_type_id"]
+            referencedRelation: "interaction_types"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+    }
+    Functions: {
+      add_vendor: {
+        Args: {
+          auth_type?: string
+          base_url?: string
+          description?: string
+          id: string
+          is_active?: boolean
+          name: string
+        }
+        Returns: {
+          auth_type: string
+          base_url: string | null
+          created_at: string
+          description: string | null
+          id: string
+          is_active: boolean
+          name: string
+          updated_at: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "vendors"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
+      add_vendor_service: {
+        Args: {
+          description?: string
+          display_name?: string
+          id?: string
+          is_active?: boolean
+          service_name: string
+          vendor_id: string
+        }
+        Returns: {
+          created_at: string
+          description: string | null
+          display_name: string
+          id: string
+          is_active: boolean
+          service_name: string
+          updated_at: string
+          vendor_id: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "vendor_services"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
+      get_agent_usage_summary: {
+        Args: { agent_id: string; days?: number }
+        Returns: {
+          active_days: number
+          avg_satisfaction: number
+          avg_usefulness: number
+          first_used_at: string
+          interaction_count: number
+          interactions_by_type: Json
+          last_used_at: string
+          period_end: string
+          period_start: string
+          total_cost: number
+          total_duration_minutes: number
+          total_input_tokens: number
+          total_output_tokens: number
+        }[]
+      }
+      get_agent_with_features: {
+        Args: { agent_id: string }
+        Returns: {
+          activity_score: number
+          capabilities: Json
+          configuration: Json
+          created_at: string
+          description: string
+          features: Json
+          id: string
+          is_active: boolean
+          is_favorite: boolean
+          is_public: boolean
+          last_used_at: string
+          model_name: string
+          name: string
+          notes: string
+          primary_feature_id: string
+          service_display_name: string
+          service_id: string
+          system_prompt: string
+          tags: string[]
+          updated_at: string
+          usage_count: number
+          user_id: string
+          vendor_id: string
+          vendor_name: string
+        }[]
+      }
+      get_user_api_key: {
+        Args: { service_id: string; user_id: string; vendor_id: string }
+        Returns: string
+      }
+      rotate_api_key_encryption_key: {
+        Args: Record<PropertyKey, never>
+        Returns: number
+      }
+      store_user_api_key: {
+        Args: {
+          api_key: string
+          display_name?: string
+          service_id?: string
+          vendor_id: string
+        }
+        Returns: {
+          created_at: string
+          display_name: string | null
+          encrypted_key: string
+          id: string
+          is_active: boolean
+          key_preview: string
+          last_used_at: string | null
+          service_id: string | null
+          updated_at: string
+          user_id: string
+          vendor_id: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "user_api_keys"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
+      update_agent_activity_score: {
+        Args: { agent_id: string }
+        Returns: number
+      }
+      update_api_key_last_used: {
+        Args: { service_id: string; user_id: string; vendor_id: string }
+        Returns: string
+      }
+      update_daily_usage_stats: {
+        Args: { target_date?: string }
+        Returns: number
+      }
+    }
+    Enums: {
+      [_ in never]: never
+    }
+    CompositeTypes: {
+      [_ in never]: never
+    }
+  }
+}
+
+type DatabaseWithoutInternals = Omit<Database, "__InternalSupabase">
+
+type DefaultSchema = DatabaseWithoutInternals[Extract<keyof Database, "public">]
+
+export type Tables<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof (DefaultSchema["Tables"] & DefaultSchema["Views"])
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends (DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof (DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"] &
+        DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Views"])
+    : never) = never,
+> = DefaultSchemaTableNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? (DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"] &
+      DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Views"])[TableName] extends {
+      Row: infer R
+    }
+    ? R
+    : never
+  : DefaultSchemaTableNameOrOptions extends keyof (DefaultSchema["Tables"] &
+        DefaultSchema["Views"])
+    ? (DefaultSchema["Tables"] &
+        DefaultSchema["Views"])[DefaultSchemaTableNameOrOptions] extends {
+        Row: infer R
+      }
+      ? R
+      : never
+    : never
+
+export type TablesInsert<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof DefaultSchema["Tables"]
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends (DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"]
+    : never) = never,
+> = DefaultSchemaTableNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"][TableName] extends {
+      Insert: infer I
+    }
+    ? I
+    : never
+  : DefaultSchemaTableNameOrOptions extends keyof DefaultSchema["Tables"]
+    ? DefaultSchema["Tables"][DefaultSchemaTableNameOrOptions] extends {
+        Insert: infer I
+      }
+      ? I
+      : never
+    : never
+
+export type TablesUpdate<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof DefaultSchema["Tables"]
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends (DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"]
+    : never) = never,
+> = DefaultSchemaTableNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"][TableName] extends {
+      Update: infer U
+    }
+    ? U
+    : never
+  : DefaultSchemaTableNameOrOptions extends keyof DefaultSchema["Tables"]
+    ? DefaultSchema["Tables"][DefaultSchemaTableNameOrOptions] extends {
+        Update: infer U
+      }
+      ? U
+      : never
+    : never
+
+export type Enums<
+  DefaultSchemaEnumNameOrOptions extends
+    | keyof DefaultSchema["Enums"]
+    | { schema: keyof DatabaseWithoutInternals },
+  EnumName extends (DefaultSchemaEnumNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[DefaultSchemaEnumNameOrOptions["schema"]]["Enums"]
+    : never) = never,
+> = DefaultSchemaEnumNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? DatabaseWithoutInternals[DefaultSchemaEnumNameOrOptions["schema"]]["Enums"][EnumName]
+  : DefaultSchemaEnumNameOrOptions extends keyof DefaultSchema["Enums"]
+    ? DefaultSchema["Enums"][DefaultSchemaEnumNameOrOptions]
+    : never
+
+export type CompositeTypes<
+  PublicCompositeTypeNameOrOptions extends
+    | keyof DefaultSchema["CompositeTypes"]
+    | { schema: keyof DatabaseWithoutInternals },
+  CompositeTypeName extends (PublicCompositeTypeNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[PublicCompositeTypeNameOrOptions["schema"]]["CompositeTypes"]
+    : never) = never,
+> = PublicCompositeTypeNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? DatabaseWithoutInternals[PublicCompositeTypeNameOrOptions["schema"]]["CompositeTypes"][CompositeTypeName]
+  : PublicCompositeTypeNameOrOptions extends keyof DefaultSchema["CompositeTypes"]
+    ? DefaultSchema["CompositeTypes"][PublicCompositeTypeNameOrOptions]
+    : never
+
+export const Constants = {
+  public: {
+    Enums: {},
+  },
+} as const
+

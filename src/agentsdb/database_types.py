@@ -1,0 +1,542 @@
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import (
+    Annotated,
+    Any,
+    List,
+    Literal,
+    Optional,
+    TypedDict,
+)
+from typing_extensions import NotRequired, TypeAlias
+
+from pydantic import BaseModel, Field, JsonValue
+
+
+
+class PublicAgentFeatureMappings(BaseModel):
+    agent_id: uuid.UUID = Field(alias="agent_id")
+    created_at: datetime.datetime = Field(alias="created_at")
+    feature_id: str = Field(alias="feature_id")
+    id: uuid.UUID = Field(alias="id")
+    is_primary: bool = Field(alias="is_primary")
+    user_id: uuid.UUID = Field(alias="user_id")
+
+class PublicAgentFeatureMappingsInsert(TypedDict):
+    agent_id: Annotated[uuid.UUID, Field(alias="agent_id")]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    feature_id: Annotated[str, Field(alias="feature_id")]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    is_primary: NotRequired[Annotated[bool, Field(alias="is_primary")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+
+class PublicAgentFeatureMappingsUpdate(TypedDict):
+    agent_id: NotRequired[Annotated[uuid.UUID, Field(alias="agent_id")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    feature_id: NotRequired[Annotated[str, Field(alias="feature_id")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    is_primary: NotRequired[Annotated[bool, Field(alias="is_primary")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+
+class PublicAgentFeatures(BaseModel):
+    category: str = Field(alias="category")
+    created_at: datetime.datetime = Field(alias="created_at")
+    description: Optional[str] = Field(alias="description")
+    icon: Optional[str] = Field(alias="icon")
+    id: str = Field(alias="id")
+    is_active: bool = Field(alias="is_active")
+    name: str = Field(alias="name")
+    sort_order: int = Field(alias="sort_order")
+    updated_at: datetime.datetime = Field(alias="updated_at")
+
+class PublicAgentFeaturesInsert(TypedDict):
+    category: NotRequired[Annotated[str, Field(alias="category")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    description: NotRequired[Annotated[Optional[str], Field(alias="description")]]
+    icon: NotRequired[Annotated[Optional[str], Field(alias="icon")]]
+    id: Annotated[str, Field(alias="id")]
+    is_active: NotRequired[Annotated[bool, Field(alias="is_active")]]
+    name: Annotated[str, Field(alias="name")]
+    sort_order: NotRequired[Annotated[int, Field(alias="sort_order")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+
+class PublicAgentFeaturesUpdate(TypedDict):
+    category: NotRequired[Annotated[str, Field(alias="category")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    description: NotRequired[Annotated[Optional[str], Field(alias="description")]]
+    icon: NotRequired[Annotated[Optional[str], Field(alias="icon")]]
+    id: NotRequired[Annotated[str, Field(alias="id")]]
+    is_active: NotRequired[Annotated[bool, Field(alias="is_active")]]
+    name: NotRequired[Annotated[str, Field(alias="name")]]
+    sort_order: NotRequired[Annotated[int, Field(alias="sort_order")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+
+class PublicAiAgentConfigs(BaseModel):
+    agent_id: uuid.UUID = Field(alias="agent_id")
+    config_key: str = Field(alias="config_key")
+    config_type: str = Field(alias="config_type")
+    config_value: JsonValue = Field(alias="config_value")
+    created_at: datetime.datetime = Field(alias="created_at")
+    description: Optional[str] = Field(alias="description")
+    id: uuid.UUID = Field(alias="id")
+    is_encrypted: bool = Field(alias="is_encrypted")
+    updated_at: datetime.datetime = Field(alias="updated_at")
+    user_id: uuid.UUID = Field(alias="user_id")
+
+class PublicAiAgentConfigsInsert(TypedDict):
+    agent_id: Annotated[uuid.UUID, Field(alias="agent_id")]
+    config_key: Annotated[str, Field(alias="config_key")]
+    config_type: NotRequired[Annotated[str, Field(alias="config_type")]]
+    config_value: Annotated[JsonValue, Field(alias="config_value")]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    description: NotRequired[Annotated[Optional[str], Field(alias="description")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    is_encrypted: NotRequired[Annotated[bool, Field(alias="is_encrypted")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+
+class PublicAiAgentConfigsUpdate(TypedDict):
+    agent_id: NotRequired[Annotated[uuid.UUID, Field(alias="agent_id")]]
+    config_key: NotRequired[Annotated[str, Field(alias="config_key")]]
+    config_type: NotRequired[Annotated[str, Field(alias="config_type")]]
+    config_value: NotRequired[Annotated[JsonValue, Field(alias="config_value")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    description: NotRequired[Annotated[Optional[str], Field(alias="description")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    is_encrypted: NotRequired[Annotated[bool, Field(alias="is_encrypted")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+
+class PublicAiAgents(BaseModel):
+    activity_score: float = Field(alias="activity_score")
+    capabilities: JsonValue = Field(alias="capabilities")
+    configuration: JsonValue = Field(alias="configuration")
+    created_at: datetime.datetime = Field(alias="created_at")
+    description: Optional[str] = Field(alias="description")
+    id: uuid.UUID = Field(alias="id")
+    is_active: bool = Field(alias="is_active")
+    is_favorite: bool = Field(alias="is_favorite")
+    is_public: bool = Field(alias="is_public")
+    last_used_at: Optional[datetime.datetime] = Field(alias="last_used_at")
+    model_name: Optional[str] = Field(alias="model_name")
+    name: str = Field(alias="name")
+    notes: Optional[str] = Field(alias="notes")
+    service_id: Optional[str] = Field(alias="service_id")
+    system_prompt: Optional[str] = Field(alias="system_prompt")
+    tags: List[str] = Field(alias="tags")
+    updated_at: datetime.datetime = Field(alias="updated_at")
+    usage_count: int = Field(alias="usage_count")
+    user_id: uuid.UUID = Field(alias="user_id")
+    vendor_id: str = Field(alias="vendor_id")
+
+class PublicAiAgentsInsert(TypedDict):
+    activity_score: NotRequired[Annotated[float, Field(alias="activity_score")]]
+    capabilities: NotRequired[Annotated[JsonValue, Field(alias="capabilities")]]
+    configuration: NotRequired[Annotated[JsonValue, Field(alias="configuration")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    description: NotRequired[Annotated[Optional[str], Field(alias="description")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    is_active: NotRequired[Annotated[bool, Field(alias="is_active")]]
+    is_favorite: NotRequired[Annotated[bool, Field(alias="is_favorite")]]
+    is_public: NotRequired[Annotated[bool, Field(alias="is_public")]]
+    last_used_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="last_used_at")]]
+    model_name: NotRequired[Annotated[Optional[str], Field(alias="model_name")]]
+    name: Annotated[str, Field(alias="name")]
+    notes: NotRequired[Annotated[Optional[str], Field(alias="notes")]]
+    service_id: NotRequired[Annotated[Optional[str], Field(alias="service_id")]]
+    system_prompt: NotRequired[Annotated[Optional[str], Field(alias="system_prompt")]]
+    tags: NotRequired[Annotated[List[str], Field(alias="tags")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+    usage_count: NotRequired[Annotated[int, Field(alias="usage_count")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+    vendor_id: Annotated[str, Field(alias="vendor_id")]
+
+class PublicAiAgentsUpdate(TypedDict):
+    activity_score: NotRequired[Annotated[float, Field(alias="activity_score")]]
+    capabilities: NotRequired[Annotated[JsonValue, Field(alias="capabilities")]]
+    configuration: NotRequired[Annotated[JsonValue, Field(alias="configuration")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    description: NotRequired[Annotated[Optional[str], Field(alias="description")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    is_active: NotRequired[Annotated[bool, Field(alias="is_active")]]
+    is_favorite: NotRequired[Annotated[bool, Field(alias="is_favorite")]]
+    is_public: NotRequired[Annotated[bool, Field(alias="is_public")]]
+    last_used_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="last_used_at")]]
+    model_name: NotRequired[Annotated[Optional[str], Field(alias="model_name")]]
+    name: NotRequired[Annotated[str, Field(alias="name")]]
+    notes: NotRequired[Annotated[Optional[str], Field(alias="notes")]]
+    service_id: NotRequired[Annotated[Optional[str], Field(alias="service_id")]]
+    system_prompt: NotRequired[Annotated[Optional[str], Field(alias="system_prompt")]]
+    tags: NotRequired[Annotated[List[str], Field(alias="tags")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+    usage_count: NotRequired[Annotated[int, Field(alias="usage_count")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+    vendor_id: NotRequired[Annotated[str, Field(alias="vendor_id")]]
+
+class PublicAiInteractions(BaseModel):
+    agent_id: uuid.UUID = Field(alias="agent_id")
+    content_preview: Optional[str] = Field(alias="content_preview")
+    created_at: datetime.datetime = Field(alias="created_at")
+    description: Optional[str] = Field(alias="description")
+    duration_minutes: Optional[int] = Field(alias="duration_minutes")
+    ended_at: Optional[datetime.datetime] = Field(alias="ended_at")
+    external_id: Optional[str] = Field(alias="external_id")
+    external_link: Optional[str] = Field(alias="external_link")
+    external_metadata: JsonValue = Field(alias="external_metadata")
+    feedback_notes: Optional[str] = Field(alias="feedback_notes")
+    full_content: Optional[str] = Field(alias="full_content")
+    id: uuid.UUID = Field(alias="id")
+    input_tokens: int = Field(alias="input_tokens")
+    interaction_type_id: Optional[str] = Field(alias="interaction_type_id")
+    keywords: List[str] = Field(alias="keywords")
+    output_tokens: int = Field(alias="output_tokens")
+    satisfaction_rating: Optional[int] = Field(alias="satisfaction_rating")
+    started_at: datetime.datetime = Field(alias="started_at")
+    status: str = Field(alias="status")
+    tags: List[str] = Field(alias="tags")
+    title: str = Field(alias="title")
+    total_cost: Optional[float] = Field(alias="total_cost")
+    updated_at: datetime.datetime = Field(alias="updated_at")
+    usefulness_rating: Optional[int] = Field(alias="usefulness_rating")
+    user_id: uuid.UUID = Field(alias="user_id")
+
+class PublicAiInteractionsInsert(TypedDict):
+    agent_id: Annotated[uuid.UUID, Field(alias="agent_id")]
+    content_preview: NotRequired[Annotated[Optional[str], Field(alias="content_preview")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    description: NotRequired[Annotated[Optional[str], Field(alias="description")]]
+    duration_minutes: NotRequired[Annotated[Optional[int], Field(alias="duration_minutes")]]
+    ended_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="ended_at")]]
+    external_id: NotRequired[Annotated[Optional[str], Field(alias="external_id")]]
+    external_link: NotRequired[Annotated[Optional[str], Field(alias="external_link")]]
+    external_metadata: NotRequired[Annotated[JsonValue, Field(alias="external_metadata")]]
+    feedback_notes: NotRequired[Annotated[Optional[str], Field(alias="feedback_notes")]]
+    full_content: NotRequired[Annotated[Optional[str], Field(alias="full_content")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    input_tokens: NotRequired[Annotated[int, Field(alias="input_tokens")]]
+    interaction_type_id: NotRequired[Annotated[Optional[str], Field(alias="interaction_type_id")]]
+    keywords: NotRequired[Annotated[List[str], Field(alias="keywords")]]
+    output_tokens: NotRequired[Annotated[int, Field(alias="output_tokens")]]
+    satisfaction_rating: NotRequired[Annotated[Optional[int], Field(alias="satisfaction_rating")]]
+    started_at: NotRequired[Annotated[datetime.datetime, Field(alias="started_at")]]
+    status: NotRequired[Annotated[str, Field(alias="status")]]
+    tags: NotRequired[Annotated[List[str], Field(alias="tags")]]
+    title: Annotated[str, Field(alias="title")]
+    total_cost: NotRequired[Annotated[Optional[float], Field(alias="total_cost")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+    usefulness_rating: NotRequired[Annotated[Optional[int], Field(alias="usefulness_rating")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+
+class PublicAiInteractionsUpdate(TypedDict):
+    agent_id: NotRequired[Annotated[uuid.UUID, Field(alias="agent_id")]]
+    content_preview: NotRequired[Annotated[Optional[str], Field(alias="content_preview")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    description: NotRequired[Annotated[Optional[str], Field(alias="description")]]
+    duration_minutes: NotRequired[Annotated[Optional[int], Field(alias="duration_minutes")]]
+    ended_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="ended_at")]]
+    external_id: NotRequired[Annotated[Optional[str], Field(alias="external_id")]]
+    external_link: NotRequired[Annotated[Optional[str], Field(alias="external_link")]]
+    external_metadata: NotRequired[Annotated[JsonValue, Field(alias="external_metadata")]]
+    feedback_notes: NotRequired[Annotated[Optional[str], Field(alias="feedback_notes")]]
+    full_content: NotRequired[Annotated[Optional[str], Field(alias="full_content")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    input_tokens: NotRequired[Annotated[int, Field(alias="input_tokens")]]
+    interaction_type_id: NotRequired[Annotated[Optional[str], Field(alias="interaction_type_id")]]
+    keywords: NotRequired[Annotated[List[str], Field(alias="keywords")]]
+    output_tokens: NotRequired[Annotated[int, Field(alias="output_tokens")]]
+    satisfaction_rating: NotRequired[Annotated[Optional[int], Field(alias="satisfaction_rating")]]
+    started_at: NotRequired[Annotated[datetime.datetime, Field(alias="started_at")]]
+    status: NotRequired[Annotated[str, Field(alias="status")]]
+    tags: NotRequired[Annotated[List[str], Field(alias="tags")]]
+    title: NotRequired[Annotated[str, Field(alias="title")]]
+    total_cost: NotRequired[Annotated[Optional[float], Field(alias="total_cost")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+    usefulness_rating: NotRequired[Annotated[Optional[int], Field(alias="usefulness_rating")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+
+class PublicAiUsageStats(BaseModel):
+    avg_satisfaction: Optional[float] = Field(alias="avg_satisfaction")
+    avg_usefulness: Optional[float] = Field(alias="avg_usefulness")
+    created_at: datetime.datetime = Field(alias="created_at")
+    date: datetime.date = Field(alias="date")
+    feature_usage: JsonValue = Field(alias="feature_usage")
+    id: uuid.UUID = Field(alias="id")
+    total_cost: float = Field(alias="total_cost")
+    total_duration_minutes: int = Field(alias="total_duration_minutes")
+    total_input_tokens: int = Field(alias="total_input_tokens")
+    total_interactions: int = Field(alias="total_interactions")
+    total_output_tokens: int = Field(alias="total_output_tokens")
+    unique_agents_used: int = Field(alias="unique_agents_used")
+    updated_at: datetime.datetime = Field(alias="updated_at")
+    user_id: uuid.UUID = Field(alias="user_id")
+    vendor_usage: JsonValue = Field(alias="vendor_usage")
+
+class PublicAiUsageStatsInsert(TypedDict):
+    avg_satisfaction: NotRequired[Annotated[Optional[float], Field(alias="avg_satisfaction")]]
+    avg_usefulness: NotRequired[Annotated[Optional[float], Field(alias="avg_usefulness")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    date: Annotated[datetime.date, Field(alias="date")]
+    feature_usage: NotRequired[Annotated[JsonValue, Field(alias="feature_usage")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    total_cost: NotRequired[Annotated[float, Field(alias="total_cost")]]
+    total_duration_minutes: NotRequired[Annotated[int, Field(alias="total_duration_minutes")]]
+    total_input_tokens: NotRequired[Annotated[int, Field(alias="total_input_tokens")]]
+    total_interactions: NotRequired[Annotated[int, Field(alias="total_interactions")]]
+    total_output_tokens: NotRequired[Annotated[int, Field(alias="total_output_tokens")]]
+    unique_agents_used: NotRequired[Annotated[int, Field(alias="unique_agents_used")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+    user_id: Annotated[uuid.UUID, Field(alias="user_id")]
+    vendor_usage: NotRequired[Annotated[JsonValue, Field(alias="vendor_usage")]]
+
+class PublicAiUsageStatsUpdate(TypedDict):
+    avg_satisfaction: NotRequired[Annotated[Optional[float], Field(alias="avg_satisfaction")]]
+    avg_usefulness: NotRequired[Annotated[Optional[float], Field(alias="avg_usefulness")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    date: NotRequired[Annotated[datetime.date, Field(alias="date")]]
+    feature_usage: NotRequired[Annotated[JsonValue, Field(alias="feature_usage")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    total_cost: NotRequired[Annotated[float, Field(alias="total_cost")]]
+    total_duration_minutes: NotRequired[Annotated[int, Field(alias="total_duration_minutes")]]
+    total_input_tokens: NotRequired[Annotated[int, Field(alias="total_input_tokens")]]
+    total_interactions: NotRequired[Annotated[int, Field(alias="total_interactions")]]
+    total_output_tokens: NotRequired[Annotated[int, Field(alias="total_output_tokens")]]
+    unique_agents_used: NotRequired[Annotated[int, Field(alias="unique_agents_used")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+    vendor_usage: NotRequired[Annotated[JsonValue, Field(alias="vendor_usage")]]
+
+class PublicAuditLogs(BaseModel):
+    action: str = Field(alias="action")
+    actor_id: Optional[uuid.UUID] = Field(alias="actor_id")
+    actor_role: str = Field(alias="actor_role")
+    id: int = Field(alias="id")
+    new_row: Optional[JsonValue] = Field(alias="new_row")
+    occurred_at: datetime.datetime = Field(alias="occurred_at")
+    old_row: Optional[JsonValue] = Field(alias="old_row")
+    owner_id: Optional[uuid.UUID] = Field(alias="owner_id")
+    record_id: str = Field(alias="record_id")
+    table_name: str = Field(alias="table_name")
+    transaction_id: int = Field(alias="transaction_id")
+
+class PublicAuditLogsInsert(TypedDict):
+    action: Annotated[str, Field(alias="action")]
+    actor_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="actor_id")]]
+    actor_role: Annotated[str, Field(alias="actor_role")]
+    id: NotRequired[Annotated[int, Field(alias="id")]]
+    new_row: NotRequired[Annotated[Optional[JsonValue], Field(alias="new_row")]]
+    occurred_at: NotRequired[Annotated[datetime.datetime, Field(alias="occurred_at")]]
+    old_row: NotRequired[Annotated[Optional[JsonValue], Field(alias="old_row")]]
+    owner_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="owner_id")]]
+    record_id: Annotated[str, Field(alias="record_id")]
+    table_name: Annotated[str, Field(alias="table_name")]
+    transaction_id: NotRequired[Annotated[int, Field(alias="transaction_id")]]
+
+class PublicAuditLogsUpdate(TypedDict):
+    action: NotRequired[Annotated[str, Field(alias="action")]]
+    actor_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="actor_id")]]
+    actor_role: NotRequired[Annotated[str, Field(alias="actor_role")]]
+    id: NotRequired[Annotated[int, Field(alias="id")]]
+    new_row: NotRequired[Annotated[Optional[JsonValue], Field(alias="new_row")]]
+    occurred_at: NotRequired[Annotated[datetime.datetime, Field(alias="occurred_at")]]
+    old_row: NotRequired[Annotated[Optional[JsonValue], Field(alias="old_row")]]
+    owner_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="owner_id")]]
+    record_id: NotRequired[Annotated[str, Field(alias="record_id")]]
+    table_name: NotRequired[Annotated[str, Field(alias="table_name")]]
+    transaction_id: NotRequired[Annotated[int, Field(alias="transaction_id")]]
+
+class PublicInteractionTypes(BaseModel):
+    category: str = Field(alias="category")
+    color: Optional[str] = Field(alias="color")
+    created_at: datetime.datetime = Field(alias="created_at")
+    description: Optional[str] = Field(alias="description")
+    icon: Optional[str] = Field(alias="icon")
+    id: str = Field(alias="id")
+    is_active: bool = Field(alias="is_active")
+    name: str = Field(alias="name")
+    sort_order: int = Field(alias="sort_order")
+    updated_at: datetime.datetime = Field(alias="updated_at")
+
+class PublicInteractionTypesInsert(TypedDict):
+    category: NotRequired[Annotated[str, Field(alias="category")]]
+    color: NotRequired[Annotated[Optional[str], Field(alias="color")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    description: NotRequired[Annotated[Optional[str], Field(alias="description")]]
+    icon: NotRequired[Annotated[Optional[str], Field(alias="icon")]]
+    id: Annotated[str, Field(alias="id")]
+    is_active: NotRequired[Annotated[bool, Field(alias="is_active")]]
+    name: Annotated[str, Field(alias="name")]
+    sort_order: NotRequired[Annotated[int, Field(alias="sort_order")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+
+class PublicInteractionTypesUpdate(TypedDict):
+    category: NotRequired[Annotated[str, Field(alias="category")]]
+    color: NotRequired[Annotated[Optional[str], Field(alias="color")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    description: NotRequired[Annotated[Optional[str], Field(alias="description")]]
+    icon: NotRequired[Annotated[Optional[str], Field(alias="icon")]]
+    id: NotRequired[Annotated[str, Field(alias="id")]]
+    is_active: NotRequired[Annotated[bool, Field(alias="is_active")]]
+    name: NotRequired[Annotated[str, Field(alias="name")]]
+    sort_order: NotRequired[Annotated[int, Field(alias="sort_order")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+
+class PublicUserApiKeys(BaseModel):
+    created_at: datetime.datetime = Field(alias="created_at")
+    display_name: Optional[str] = Field(alias="display_name")
+    encrypted_key: str = Field(alias="encrypted_key")
+    id: uuid.UUID = Field(alias="id")
+    is_active: bool = Field(alias="is_active")
+    key_preview: str = Field(alias="key_preview")
+    last_used_at: Optional[datetime.datetime] = Field(alias="last_used_at")
+    service_id: Optional[str] = Field(alias="service_id")
+    updated_at: datetime.datetime = Field(alias="updated_at")
+    user_id: uuid.UUID = Field(alias="user_id")
+    vendor_id: str = Field(alias="vendor_id")
+
+class PublicUserApiKeysInsert(TypedDict):
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    display_name: NotRequired[Annotated[Optional[str], Field(alias="display_name")]]
+    encrypted_key: Annotated[str, Field(alias="encrypted_key")]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    is_active: NotRequired[Annotated[bool, Field(alias="is_active")]]
+    key_preview: Annotated[str, Field(alias="key_preview")]
+    last_used_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="last_used_at")]]
+    service_id: NotRequired[Annotated[Optional[str], Field(alias="service_id")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+    vendor_id: Annotated[str, Field(alias="vendor_id")]
+
+class PublicUserApiKeysUpdate(TypedDict):
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    display_name: NotRequired[Annotated[Optional[str], Field(alias="display_name")]]
+    encrypted_key: NotRequired[Annotated[str, Field(alias="encrypted_key")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    is_active: NotRequired[Annotated[bool, Field(alias="is_active")]]
+    key_preview: NotRequired[Annotated[str, Field(alias="key_preview")]]
+    last_used_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="last_used_at")]]
+    service_id: NotRequired[Annotated[Optional[str], Field(alias="service_id")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+    vendor_id: NotRequired[Annotated[str, Field(alias="vendor_id")]]
+
+class PublicVendorServices(BaseModel):
+    created_at: datetime.datetime = Field(alias="created_at")
+    description: Optional[str] = Field(alias="description")
+    display_name: str = Field(alias="display_name")
+    id: str = Field(alias="id")
+    is_active: bool = Field(alias="is_active")
+    service_name: str = Field(alias="service_name")
+    updated_at: datetime.datetime = Field(alias="updated_at")
+    vendor_id: str = Field(alias="vendor_id")
+
+class PublicVendorServicesInsert(TypedDict):
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    description: NotRequired[Annotated[Optional[str], Field(alias="description")]]
+    display_name: Annotated[str, Field(alias="display_name")]
+    id: Annotated[str, Field(alias="id")]
+    is_active: NotRequired[Annotated[bool, Field(alias="is_active")]]
+    service_name: Annotated[str, Field(alias="service_name")]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+    vendor_id: Annotated[str, Field(alias="vendor_id")]
+
+class PublicVendorServicesUpdate(TypedDict):
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    description: NotRequired[Annotated[Optional[str], Field(alias="description")]]
+    display_name: NotRequired[Annotated[str, Field(alias="display_name")]]
+    id: NotRequired[Annotated[str, Field(alias="id")]]
+    is_active: NotRequired[Annotated[bool, Field(alias="is_active")]]
+    service_name: NotRequired[Annotated[str, Field(alias="service_name")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+    vendor_id: NotRequired[Annotated[str, Field(alias="vendor_id")]]
+
+class PublicVendors(BaseModel):
+    auth_type: str = Field(alias="auth_type")
+    base_url: Optional[str] = Field(alias="base_url")
+    created_at: datetime.datetime = Field(alias="created_at")
+    description: Optional[str] = Field(alias="description")
+    id: str = Field(alias="id")
+    is_active: bool = Field(alias="is_active")
+    name: str = Field(alias="name")
+    updated_at: datetime.datetime = Field(alias="updated_at")
+
+class PublicVendorsInsert(TypedDict):
+    auth_type: NotRequired[Annotated[str, Field(alias="auth_type")]]
+    base_url: NotRequired[Annotated[Optional[str], Field(alias="base_url")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    description: NotRequired[Annotated[Optional[str], Field(alias="description")]]
+    id: Annotated[str, Field(alias="id")]
+    is_active: NotRequired[Annotated[bool, Field(alias="is_active")]]
+    name: Annotated[str, Field(alias="name")]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+
+class PublicVendorsUpdate(TypedDict):
+    auth_type: NotRequired[Annotated[str, Field(alias="auth_type")]]
+    base_url: NotRequired[Annotated[Optional[str], Field(alias="base_url")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    description: NotRequired[Annotated[Optional[str], Field(alias="description")]]
+    id: NotRequired[Annotated[str, Field(alias="id")]]
+    is_active: NotRequired[Annotated[bool, Field(alias="is_active")]]
+    name: NotRequired[Annotated[str, Field(alias="name")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+
+class PublicAgentSummary(BaseModel):
+    activity_score: Optional[float] = Field(alias="activity_score")
+    avg_satisfaction: Optional[float] = Field(alias="avg_satisfaction")
+    avg_usefulness: Optional[float] = Field(alias="avg_usefulness")
+    created_at: Optional[datetime.datetime] = Field(alias="created_at")
+    description: Optional[str] = Field(alias="description")
+    features: Optional[List[str]] = Field(alias="features")
+    id: Optional[uuid.UUID] = Field(alias="id")
+    interaction_count: Optional[int] = Field(alias="interaction_count")
+    is_active: Optional[bool] = Field(alias="is_active")
+    is_favorite: Optional[bool] = Field(alias="is_favorite")
+    is_public: Optional[bool] = Field(alias="is_public")
+    last_interaction_at: Optional[datetime.datetime] = Field(alias="last_interaction_at")
+    last_used_at: Optional[datetime.datetime] = Field(alias="last_used_at")
+    model_name: Optional[str] = Field(alias="model_name")
+    name: Optional[str] = Field(alias="name")
+    primary_feature: Optional[str] = Field(alias="primary_feature")
+    service_display_name: Optional[str] = Field(alias="service_display_name")
+    service_id: Optional[str] = Field(alias="service_id")
+    tags: Optional[List[str]] = Field(alias="tags")
+    total_cost: Optional[float] = Field(alias="total_cost")
+    total_input_tokens: Optional[int] = Field(alias="total_input_tokens")
+    total_output_tokens: Optional[int] = Field(alias="total_output_tokens")
+    updated_at: Optional[datetime.datetime] = Field(alias="updated_at")
+    usage_count: Optional[int] = Field(alias="usage_count")
+    user_id: Optional[uuid.UUID] = Field(alias="user_id")
+    vendor_id: Optional[str] = Field(alias="vendor_id")
+    vendor_name: Optional[str] = Field(alias="vendor_name")
+
+class PublicRecentInteractions(BaseModel):
+    agent_id: Optional[uuid.UUID] = Field(alias="agent_id")
+    agent_name: Optional[str] = Field(alias="agent_name")
+    content_preview: Optional[str] = Field(alias="content_preview")
+    created_at: Optional[datetime.datetime] = Field(alias="created_at")
+    description: Optional[str] = Field(alias="description")
+    duration_minutes: Optional[int] = Field(alias="duration_minutes")
+    ended_at: Optional[datetime.datetime] = Field(alias="ended_at")
+    external_id: Optional[str] = Field(alias="external_id")
+    external_link: Optional[str] = Field(alias="external_link")
+    id: Optional[uuid.UUID] = Field(alias="id")
+    input_tokens: Optional[int] = Field(alias="input_tokens")
+    interaction_type_color: Optional[str] = Field(alias="interaction_type_color")
+    interaction_type_icon: Optional[str] = Field(alias="interaction_type_icon")
+    interaction_type_id: Optional[str] = Field(alias="interaction_type_id")
+    interaction_type_name: Optional[str] = Field(alias="interaction_type_name")
+    model_name: Optional[str] = Field(alias="model_name")
+    output_tokens: Optional[int] = Field(alias="output_tokens")
+    satisfaction_rating: Optional[int] = Field(alias="satisfaction_rating")
+    service_display_name: Optional[str] = Field(alias="service_display_name")
+    service_id: Optional[str] = Field(alias="service_id")
+    started_at: Optional[datetime.datetime] = Field(alias="started_at")
+    status: Optional[str] = Field(alias="status")
+    tags: Optional[List[str]] = Field(alias="tags")
+    title: Optional[str] = Field(alias="title")
+    total_cost: Optional[float] = Field(alias="total_cost")
+    usefulness_rating: Optional[int] = Field(alias="usefulness_rating")
+    user_id: Optional[uuid.UUID] = Field(alias="user_id")
+    vendor_id: Optional[str] = Field(alias="vendor_id")
+    vendor_name: Optional[str] = Field(alias="vendor_name")
