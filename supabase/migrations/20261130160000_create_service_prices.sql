@@ -118,7 +118,7 @@ create policy service_prices_select_everyone on public.service_prices
 for select to anon, authenticated
 using (service_id in (
   select s.id from public.vendor_services as s
-  join public.vendors as v on v.id = s.vendor_id
+  inner join public.vendors as v on s.vendor_id = v.id
   where s.is_active and v.is_active
 ));
 

@@ -181,7 +181,7 @@ begin
   if chosen_service is not null then
     select s.vendor_id into service_vendor
     from public.vendor_services as s
-    join public.vendors as v on v.id = s.vendor_id
+    inner join public.vendors as v on s.vendor_id = v.id
     where s.id = chosen_service and (is_service or (s.is_active and v.is_active));
     if not found then
       raise exception using
