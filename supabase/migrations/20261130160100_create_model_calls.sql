@@ -108,6 +108,15 @@ create index model_calls_agent_id_user_id_started_at_idx on public.model_calls (
 -- The interaction foreign key and the sums of an interaction's calls.
 create index model_calls_interaction_id_idx on public.model_calls (interaction_id)
 where interaction_id is not null;
+-- The service foreign key, and a service's calls over a time range (re-pricing).
+create index model_calls_service_id_vendor_id_started_at_idx on public.model_calls (
+  service_id, vendor_id, started_at
+);
+-- The vendor foreign key, and a vendor's calls over a time range.
+create index model_calls_vendor_id_started_at_idx on public.model_calls (vendor_id, started_at);
+-- The price foreign key: which calls a price was used for.
+create index model_calls_price_id_idx on public.model_calls (price_id)
+where price_id is not null;
 
 alter table public.model_calls enable row level security;
 
