@@ -124,7 +124,7 @@ def test_record_model_calls_through_the_client(world):  # noqa: F811
 
 BASE = datetime(2025, 1, 1, tzinfo=UTC)
 money = st.decimals(min_value=0, max_value=Decimal("999.999999"), places=6)
-maybe_money = st.one_of(st.none(), money)
+maybe_money = st.one_of(money, money, money, st.none())
 
 
 @st.composite
@@ -229,6 +229,28 @@ def test_costs_equal_an_independent_decimal_computation(db, prices, calls):
                 " values (%s, 'p') returning id",
                 (agent,),
             ).fetchone()[0]
+        # One call every example prices for sure: at the first price's first instant, with
+        # tokens only of the kinds it prices.
+        first = prices[0]
+        calls = [
+            {
+                **{
+                    f"{k}_tokens": 0 if first[f"{k}_per_million"] is None else 1234567
+                    for k in KINDS
+                },
+                "started_at": first["valid_from"],
+                "microseconds": 0,
+                "cost": None,
+            },
+            *calls,
+        ]
+        # And calls on every edge: the last microsecond of a price and the first of the next.
+        for price in prices:
+            if price["valid_until"] is not None:
+                for offset in (-1, 0):
+                    calls.append(
+                        {**calls[0], "started_at": price["valid_until"], "microseconds": offset}
+                    )
         wanted = []
         for call in calls:
             started = call["started_at"] + timedelta(microseconds=call["microseconds"])
@@ -259,6 +281,7 @@ def test_costs_equal_an_independent_decimal_computation(db, prices, calls):
             (interaction,),
         ).fetchone()
         priced = [w for w in wanted if w is not None]
+        assert wanted[0] is not None
         assert totals == (
             sum(
                 c["input_tokens"] + c["cached_input_tokens"] + c["cache_write_tokens"]
