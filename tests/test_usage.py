@@ -20,6 +20,7 @@ import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from psycopg.types.json import Jsonb
 from test_client import World, world  # noqa: F401 - the transports' fixture
 
 from agentsdb.errors import InvalidInput, NotFound, PermissionDenied
@@ -251,23 +252,46 @@ def test_costs_equal_an_independent_decimal_computation(db, prices, calls):
                     calls.append(
                         {**calls[0], "started_at": price["valid_until"], "microseconds": offset}
                     )
-        wanted = []
+        # Every other call through the batch RPC (one request), the rest one by one: both
+        # paths price the same way.
+        costs: list[Decimal | None] = []
+        batch = []
         for call in calls:
             started = call["started_at"] + timedelta(microseconds=call["microseconds"])
+            tokens = {f"{k}_tokens": call[f"{k}_tokens"] for k in KINDS}
+            if len(costs) % 2:
+                batch.append(
+                    {
+                        "agent_id": str(agent),
+                        "interaction_id": str(interaction),
+                        "started_at": started.isoformat(),
+                        **tokens,
+                        **({"cost": str(call["cost"])} if call["cost"] is not None else {}),
+                    }
+                )
+                costs.append(None)
+                continue
             with request(db, claims_for("authenticated", user)):
                 (cost,) = db.execute(
                     "select cost from public.record_model_call(agent_id => %s,"
                     " input_tokens => %s, cached_input_tokens => %s, cache_write_tokens => %s,"
                     " output_tokens => %s, reasoning_tokens => %s, started_at => %s,"
                     " cost => %s, interaction_id => %s)",
-                    (
-                        agent,
-                        *(call[f"{k}_tokens"] for k in KINDS),
-                        started,
-                        call["cost"],
-                        interaction,
-                    ),
+                    (agent, *tokens.values(), started, call["cost"], interaction),
                 ).fetchone()
+            costs.append(cost)
+        with request(db, claims_for("authenticated", user)):
+            batched = [
+                row[0]
+                for row in db.execute(
+                    "select cost from public.record_model_calls(%s)", (Jsonb(batch),)
+                ).fetchall()
+            ]
+        assert len(batched) == len(batch)
+        costs = [batched.pop(0) if i % 2 else c for i, c in enumerate(costs)]
+        wanted = []
+        for call, cost in zip(calls, costs, strict=True):
+            started = call["started_at"] + timedelta(microseconds=call["microseconds"])
             want = expected_cost(prices, call, started)
             wanted.append(want)
             if want is None:

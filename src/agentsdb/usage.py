@@ -62,7 +62,8 @@ def _call_arguments(agent_id: Any, fields: Mapping[str, Any]) -> dict[str, Any]:
         elif name == "metadata":
             value = inputs.json_object(name, value)
         elif name == "cost":
-            value = str(value)  # exact over JSON too
+            # Exact over JSON too, never in exponent form (Decimal("0E-12") is "0E-12").
+            value = str(value) if isinstance(value, int) else format(value, "f")
         elif isinstance(value, str):
             value = inputs.required_text(name, value)
         args[name] = value

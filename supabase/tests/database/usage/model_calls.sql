@@ -220,9 +220,9 @@ select is(
   'service_role records for any user''s agent (a deactivated service too), as its owner'
 );
 select is(
-  (select count(*)::integer from public.model_calls),
+  (select count(*)::integer from public.model_calls where user_id in (tests.get_user_id('alice'), tests.get_user_id('bob'))),
   9,
-  'service_role reads every call'
+  'service_role reads every call, alice''s and bob''s'
 );
 
 select * from finish();
