@@ -5,7 +5,8 @@
 -- the agents, services and interactions, then one INSERT of every call priced by one join,
 -- one UPDATE of the interactions' totals, and the rows back in order. Same rules, codes and
 -- messages as record_model_call; when several entries are wrong, the refusal names the
--- first entry of the first rule that fails (rules in the order of record_model_call).
+-- first failing entry (JSON types first, then values, agents and services, then
+-- interactions).
 create or replace function private.record_model_calls(calls jsonb)
 returns setof public.model_calls
 language plpgsql
@@ -23,8 +24,10 @@ declare
   problem text;
   time_key text;
   time_text text;
-  typed public.model_calls[];
-  resolved public.model_calls[];
+  -- The rows as JSON arrays of model_calls objects (jsonb_populate_recordset reads them).
+  typed jsonb;
+  resolved jsonb;
+  has_interactions boolean;
 begin
   if record_model_calls.calls is null then
     raise exception using errcode = '22004', message = 'calls: required';
@@ -150,8 +153,8 @@ begin
   end loop;
 
   -- 2. Typed rows (absent token counts are 0, an absent status succeeded, a start now).
-  select coalesce(array_agg(
-    jsonb_populate_record(null::public.model_calls, jsonb_build_object(
+  select coalesce(jsonb_agg(
+    jsonb_build_object(
       'agent_id', e.value -> 'agent_id',
       'interaction_id', e.value -> 'interaction_id',
       'vendor_id', e.value -> 'vendor_id',
@@ -173,15 +176,46 @@ begin
       'ended_at', (e.value ->> 'ended_at')::timestamptz,
       'metadata', coalesce(nullif(e.value -> 'metadata', 'null'), '{}'),
       'idempotency_key', e.value -> 'idempotency_key'
-    ))
+    )
     order by e.ordinality
-  ), '{}')
+  ), '[]')
   into typed
   from jsonb_array_elements(record_model_calls.calls) with ordinality as e;
 
-  -- 3. The values: code|field: rule, the first entry of the first failing rule.
-  select t.ordinality - 1, p.problem into bad_entry, problem
-  from unnest(typed) with ordinality as t
+  select exists (
+    select from jsonb_array_elements(typed) as x where x.value ->> 'interaction_id' is not null
+  ) into has_interactions;
+
+  -- 3. Every value, then the agent (the caller's own; any, for service_role), then the service
+  -- and vendor actually called (as given, else the agent's at this moment): code|field: rule
+  -- of the first failing entry. The same pass builds the rows to insert.
+  select
+    (array_agg(t.ordinality - 1 order by t.ordinality) filter (where p.problem is not null))[1],
+    (array_agg(p.problem order by t.ordinality) filter (where p.problem is not null))[1],
+    jsonb_agg(
+      to_jsonb(t) - 'ordinality' || jsonb_build_object(
+        'id', gen_random_uuid(),
+        'user_id', a.user_id,
+        'service_id', chosen.id,
+        'vendor_id', coalesce(service.vendor_id, t.vendor_id, a.vendor_id)
+      )
+      order by t.ordinality
+    )
+  into bad_entry, problem, resolved
+  from jsonb_populate_recordset(null::public.model_calls, typed) with ordinality as t
+  left join public.ai_agents as a on t.agent_id = a.id
+  cross join lateral (
+    select coalesce(
+      t.service_id,
+      case when t.vendor_id is null or t.vendor_id = a.vendor_id then a.service_id end
+    ) as id
+  ) as chosen
+  left join lateral (
+    select s.vendor_id
+    from public.vendor_services as s
+    inner join public.vendors as v on s.vendor_id = v.id
+    where s.id = chosen.id and (is_service or (s.is_active and v.is_active))
+  ) as service on true
   cross join lateral (
     select
       case
@@ -215,50 +249,8 @@ begin
           then '22023|metadata: must be a JSON object of at most 16 KiB'
         when t.idempotency_key !~ '\S' or length(t.idempotency_key) > 200
           then '22023|idempotency_key: must be 1 to 200 characters, not blank'
-      end as problem
-  ) as p
-  where p.problem is not null
-  order by t.ordinality
-  limit 1;
-  if problem is not null then
-    raise exception using
-      errcode = split_part(problem, '|', 1),
-      message = format('calls[%s].%s', bad_entry, split_part(problem, '|', 2));
-  end if;
-
-  -- 4. The agents: the caller's own (any, for service_role).
-  select t.ordinality - 1 into bad_entry
-  from unnest(typed) with ordinality as t
-  left join public.ai_agents as a on t.agent_id = a.id
-  where a.id is null or (not is_service and a.user_id is distinct from caller)
-  order by t.ordinality
-  limit 1;
-  if bad_entry is not null then
-    raise exception using
-      errcode = 'PT404',
-      message = format('calls[%s].agent_id: no agent with this id is visible to you', bad_entry),
-      hint = 'Pass the id of an agent you own.';
-  end if;
-
-  -- 5. The service and vendor actually called: as given, else the agent's at this moment.
-  select t.ordinality - 1, p.problem into bad_entry, problem
-  from unnest(typed) with ordinality as t
-  inner join public.ai_agents as a on t.agent_id = a.id
-  cross join lateral (
-    select coalesce(
-      t.service_id,
-      case when t.vendor_id is null or t.vendor_id = a.vendor_id then a.service_id end
-    ) as id
-  ) as chosen
-  left join lateral (
-    select s.vendor_id
-    from public.vendor_services as s
-    inner join public.vendors as v on s.vendor_id = v.id
-    where s.id = chosen.id and (is_service or (s.is_active and v.is_active))
-  ) as service on true
-  cross join lateral (
-    select
-      case
+        when a.id is null or (not is_service and a.user_id is distinct from caller)
+          then 'PT404|agent_id: no agent with this id is visible to you'
         when chosen.id is not null and service.vendor_id is null
           then '23503|service_id: no vendor service with this id is visible to you'
         when chosen.id is not null and t.vendor_id <> service.vendor_id
@@ -268,66 +260,45 @@ begin
           where v.id = coalesce(t.vendor_id, a.vendor_id) and (is_service or v.is_active)
         ) then '23503|vendor_id: no vendor with this id is visible to you'
       end as problem
-  ) as p
-  where p.problem is not null
-  order by t.ordinality
-  limit 1;
+  ) as p;
   if problem is not null then
     raise exception using
       errcode = split_part(problem, '|', 1),
       message = format('calls[%s].%s', bad_entry, split_part(problem, '|', 2));
   end if;
 
-  select array_agg(
-    jsonb_populate_record(null::public.model_calls, to_jsonb(t) - 'ordinality' || jsonb_build_object(
-      'id', gen_random_uuid(),
-      'user_id', a.user_id,
-      'service_id', chosen.id,
-      'vendor_id', coalesce(service.vendor_id, t.vendor_id, a.vendor_id)
-    ))
-    order by t.ordinality
-  )
-  into resolved
-  from unnest(typed) with ordinality as t
-  inner join public.ai_agents as a on t.agent_id = a.id
-  cross join lateral (
-    select coalesce(
-      t.service_id,
-      case when t.vendor_id is null or t.vendor_id = a.vendor_id then a.service_id end
-    ) as id
-  ) as chosen
-  left join public.vendor_services as service on chosen.id = service.id;
-
-  -- 6. The interactions: locked in id order (two batches naming them in opposite orders
-  -- wait for each other instead of deadlocking), each of the entry's user and agent.
-  perform
-  from public.ai_interactions as i
-  where
-    i.id in (select r.interaction_id from unnest(resolved) as r)
-    and (is_service or i.user_id = caller)
-  order by i.id
-  for no key update;
-  select r.ordinality - 1, p.problem into bad_entry, problem
-  from unnest(resolved) with ordinality as r
-  left join public.ai_interactions as i on r.interaction_id = i.id
-  cross join lateral (
-    select
-      case
-        when i.id is null or i.user_id is distinct from r.user_id
-          then 'PT404|interaction_id: no interaction with this id is visible to you'
-        when i.agent_id <> r.agent_id then '22023|interaction_id: belongs to another agent'
-      end as problem
-  ) as p
-  where r.interaction_id is not null and p.problem is not null
-  order by r.ordinality
-  limit 1;
-  if problem is not null then
-    raise exception using
-      errcode = split_part(problem, '|', 1),
-      message = format('calls[%s].%s', bad_entry, split_part(problem, '|', 2));
+  if has_interactions then
+    -- 4. The interactions: locked in id order (two batches naming them in opposite orders
+    -- wait for each other instead of deadlocking), each of the entry's user and agent.
+    perform
+    from public.ai_interactions as i
+    where
+      i.id in (select (r.value ->> 'interaction_id')::uuid from jsonb_array_elements(resolved) as r)
+      and (is_service or i.user_id = caller)
+    order by i.id
+    for no key update;
+    select r.ordinality - 1, p.problem into bad_entry, problem
+    from jsonb_populate_recordset(null::public.model_calls, resolved) with ordinality as r
+    left join public.ai_interactions as i on r.interaction_id = i.id
+    cross join lateral (
+      select
+        case
+          when i.id is null or i.user_id is distinct from r.user_id
+            then 'PT404|interaction_id: no interaction with this id is visible to you'
+          when i.agent_id <> r.agent_id then '22023|interaction_id: belongs to another agent'
+        end as problem
+    ) as p
+    where r.interaction_id is not null and p.problem is not null
+    order by r.ordinality
+    limit 1;
+    if problem is not null then
+      raise exception using
+        errcode = split_part(problem, '|', 1),
+        message = format('calls[%s].%s', bad_entry, split_part(problem, '|', 2));
+    end if;
   end if;
 
-  -- 7. Every call, priced at the price valid at its start; a retried key writes nothing.
+  -- 5. Every call, priced at the price valid at its start; a retried key writes nothing.
   insert into public.model_calls as m (
     id, user_id, agent_id, interaction_id, vendor_id, service_id, model_name, input_tokens,
     cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost, price_id,
@@ -351,7 +322,7 @@ begin
     priced.id,
     r.cost_supplied, r.latency_ms, r.time_to_first_token_ms, r.status, r.error_code,
     r.error_message, r.started_at, r.ended_at, r.metadata, r.idempotency_key
-  from unnest(resolved) with ordinality as r
+  from jsonb_populate_recordset(null::public.model_calls, resolved) with ordinality as r
   left join lateral (
     select p.*
     from public.service_prices as p
@@ -367,56 +338,64 @@ begin
   order by r.ordinality
   on conflict on constraint model_calls_user_id_idempotency_key_key do nothing;
 
-  -- 8. Each interaction's totals: the sums of its calls.
-  select min(r.ordinality) - 1 into bad_entry
-  from unnest(resolved) with ordinality as r
-  inner join (
-    select m.interaction_id
-    from public.model_calls as m
-    where m.interaction_id in (select x.interaction_id from unnest(resolved) as x)
-    group by m.interaction_id
-    having
-      sum(m.input_tokens::bigint + m.cached_input_tokens + m.cache_write_tokens) > 2147483647
-      or sum(m.output_tokens::bigint + m.reasoning_tokens) > 2147483647
-      or round(sum(m.cost), 8) >= 100000000
-  ) as over on r.interaction_id = over.interaction_id;
-  if bad_entry is not null then
-    raise exception using
-      errcode = '22003',
-      message = format(
-        'calls[%s].interaction_id: the interaction''s totals would exceed its columns (tokens 2147483647, total_cost 10^8)',
-        bad_entry
-      );
+  if has_interactions then
+    -- 6. Each interaction's totals: the sums of its calls.
+    select min(r.ordinality) - 1 into bad_entry
+    from jsonb_populate_recordset(null::public.model_calls, resolved) with ordinality as r
+    inner join (
+      select m.interaction_id
+      from public.model_calls as m
+      where m.interaction_id in (
+        select (x.value ->> 'interaction_id')::uuid from jsonb_array_elements(resolved) as x
+      )
+      group by m.interaction_id
+      having
+        sum(m.input_tokens::bigint + m.cached_input_tokens + m.cache_write_tokens) > 2147483647
+        or sum(m.output_tokens::bigint + m.reasoning_tokens) > 2147483647
+        or round(sum(m.cost), 8) >= 100000000
+    ) as over on r.interaction_id = over.interaction_id;
+    if bad_entry is not null then
+      raise exception using
+        errcode = '22003',
+        message = format(
+          'calls[%s].interaction_id: the interaction''s totals would exceed its columns (tokens 2147483647, total_cost 10^8)',
+          bad_entry
+        );
+    end if;
+    update public.ai_interactions as i
+    set input_tokens = s.total_in, output_tokens = s.total_out, total_cost = s.total_cost
+    from (
+      select
+        m.interaction_id,
+        sum(m.input_tokens::bigint + m.cached_input_tokens + m.cache_write_tokens)::integer as total_in,
+        sum(m.output_tokens::bigint + m.reasoning_tokens)::integer as total_out,
+        round(sum(m.cost), 8) as total_cost
+      from public.model_calls as m
+      where m.interaction_id in (
+        select (x.value ->> 'interaction_id')::uuid from jsonb_array_elements(resolved) as x
+      )
+      group by m.interaction_id
+    ) as s
+    where
+      i.id = s.interaction_id
+      and (i.input_tokens, i.output_tokens, i.total_cost)
+      is distinct from (s.total_in, s.total_out, s.total_cost);
   end if;
-  update public.ai_interactions as i
-  set input_tokens = s.total_in, output_tokens = s.total_out, total_cost = s.total_cost
-  from (
-    select
-      m.interaction_id,
-      sum(m.input_tokens::bigint + m.cached_input_tokens + m.cache_write_tokens)::integer as total_in,
-      sum(m.output_tokens::bigint + m.reasoning_tokens)::integer as total_out,
-      round(sum(m.cost), 8) as total_cost
-    from public.model_calls as m
-    where m.interaction_id in (select x.interaction_id from unnest(resolved) as x)
-    group by m.interaction_id
-  ) as s
-  where
-    i.id = s.interaction_id
-    and (i.input_tokens, i.output_tokens, i.total_cost)
-    is distinct from (s.total_in, s.total_out, s.total_cost);
 
-  -- 9. The rows in the order given: each new one, or the first record of a retried key.
+  -- 7. The rows in the order given: each new one, or the first record of a retried key.
   return query
   select found.*
-  from unnest(resolved) with ordinality as r
+  from jsonb_array_elements(resolved) with ordinality as r
   cross join lateral (
-    (select m.* from public.model_calls as m where m.id = r.id)
+    (select m.* from public.model_calls as m where m.id = (r.value ->> 'id')::uuid)
     union all
     (
       select m.* from public.model_calls as m
       where
-        r.idempotency_key is not null and m.user_id = r.user_id
-        and m.idempotency_key = r.idempotency_key and m.id <> r.id
+        r.value ->> 'idempotency_key' is not null
+        and m.user_id = (r.value ->> 'user_id')::uuid
+        and m.idempotency_key = r.value ->> 'idempotency_key'
+        and m.id <> (r.value ->> 'id')::uuid
     )
     limit 1
   ) as found

@@ -37,7 +37,8 @@ select is(
     agent_id => 'a0000000-0000-4000-8000-000000000001', input_tokens => 1000,
     cached_input_tokens => 333, output_tokens => 77,
     interaction_id => 'a1000000-0000-4000-8000-000000000001',
-    started_at => '2025-05-31 23:59:59.999999Z', idempotency_key => 'call-1') as r),
+    started_at => '2025-05-31 23:59:59.999999Z', idempotency_key => 'call-1'
+  ) as r),
   0.00368625::numeric,
   'the old price applies until its last instant: (1000 * 2.5 + 333 * 1.25 + 77 * 10) / 10^6'
 );
@@ -46,7 +47,8 @@ select is(
     agent_id => 'a0000000-0000-4000-8000-000000000001', input_tokens => 1,
     cached_input_tokens => 1, output_tokens => 1, reasoning_tokens => 3,
     interaction_id => 'a1000000-0000-4000-8000-000000000001',
-    started_at => '2025-06-01Z', idempotency_key => 'call-2') as r),
+    started_at => '2025-06-01Z', idempotency_key => 'call-2'
+  ) as r),
   0.0001263125::numeric,
   'the new price applies from its first instant, (0.075 + 0.0375 + 0.3 + 3 * 0.3) / 10^6 + 0.000125 per request'
 );
@@ -61,19 +63,27 @@ select is(
   (select r.id from public.record_model_call(
     agent_id => 'a0000000-0000-4000-8000-000000000001', input_tokens => 999999,
     interaction_id => 'a1000000-0000-4000-8000-000000000001',
-    idempotency_key => 'call-1') as r),
-  (select id from public.model_calls where idempotency_key = 'call-1'),
+    idempotency_key => 'call-1'
+  ) as r),
+  (
+    select id from public.model_calls
+    where idempotency_key = 'call-1'
+  ),
   'recording the same key again returns the first record'
 );
 select is(
-  (select count(*)::integer from public.model_calls where idempotency_key = 'call-1'),
+  (
+    select count(*)::integer from public.model_calls
+    where idempotency_key = 'call-1'
+  ),
   1,
   '... and counts it once'
 );
 select is(
   (select r.cost from public.record_model_call(
     agent_id => 'a0000000-0000-4000-8000-000000000001', output_tokens => 5, cost => 0.123456789012,
-    interaction_id => 'a1000000-0000-4000-8000-000000000001') as r),
+    interaction_id => 'a1000000-0000-4000-8000-000000000001'
+  ) as r),
   0.123456789012::numeric,
   'a supplied cost is kept as given'
 );
@@ -100,21 +110,24 @@ select results_eq(
 -- Unpriced calls: never a silent 0.
 select is(
   (select r.cost from public.record_model_call(
-    agent_id => 'a0000000-0000-4000-8000-000000000002', input_tokens => 10) as r),
+    agent_id => 'a0000000-0000-4000-8000-000000000002', input_tokens => 10
+  ) as r),
   null,
   'a call of an agent with no service (nothing to price) has a null cost'
 );
 select is(
   (select r.cost from public.record_model_call(
     agent_id => 'a0000000-0000-4000-8000-000000000001', input_tokens => 10,
-    started_at => '2024-12-31Z') as r),
+    started_at => '2024-12-31Z'
+  ) as r),
   null,
   'a call before any price of its service has a null cost'
 );
 select is(
   (select r.cost from public.record_model_call(
     agent_id => 'a0000000-0000-4000-8000-000000000001', reasoning_tokens => 10,
-    started_at => '2025-02-01Z') as r),
+    started_at => '2025-02-01Z'
+  ) as r),
   null,
   'tokens of a kind the price leaves unpriced make the call unpriced'
 );
@@ -165,10 +178,15 @@ select is(
 );
 select is(
   (select count(*)::integer from public.record_model_calls(jsonb_build_array(
-    jsonb_build_object('agent_id', 'a0000000-0000-4000-8000-000000000001', 'input_tokens', 1,
-      'interaction_id', 'a1000000-0000-4000-8000-000000000001'),
-    jsonb_build_object('agent_id', 'a0000000-0000-4000-8000-000000000002', 'status', 'failed',
-      'error_code', 'rate_limited')))),
+    jsonb_build_object(
+      'agent_id', 'a0000000-0000-4000-8000-000000000001', 'input_tokens', 1,
+      'interaction_id', 'a1000000-0000-4000-8000-000000000001'
+    ),
+    jsonb_build_object(
+      'agent_id', 'a0000000-0000-4000-8000-000000000002', 'status', 'failed',
+      'error_code', 'rate_limited'
+    )
+  ))),
   2,
   'a batch records every call'
 );
@@ -197,14 +215,16 @@ select throws_ok(
 select tests.clear_authentication();
 select set_config('role', 'authenticated', true);
 select set_config('request.jwt.claims', json_build_object(
-  'sub', tests.get_user_id('alice'), 'role', 'authenticated', 'is_anonymous', true)::text, true);
+  'sub', tests.get_user_id('alice'), 'role', 'authenticated', 'is_anonymous', true
+)::text, true);
 select throws_ok(
   $$select public.record_model_call(agent_id => 'a0000000-0000-4000-8000-000000000001')$$,
   '42501', 'record_model_call: anonymous users may not record model calls',
   'an anonymous sign-in records nothing'
 );
 select tests.clear_authentication();
-update public.vendor_services set is_active = false where id = 'openai_pgtap_model';
+update public.vendor_services set is_active = false
+where id = 'openai_pgtap_model';
 select tests.authenticate_as('alice');
 select throws_ok(
   $$select public.record_model_call(agent_id => 'a0000000-0000-4000-8000-000000000001')$$,
@@ -215,12 +235,16 @@ select tests.authenticate_as_service_role();
 select is(
   (select r.user_id from public.record_model_call(
     agent_id => 'b0000000-0000-4000-8000-000000000001', input_tokens => 4,
-    interaction_id => 'b1000000-0000-4000-8000-000000000001') as r),
+    interaction_id => 'b1000000-0000-4000-8000-000000000001'
+  ) as r),
   tests.get_user_id('bob'),
   'service_role records for any user''s agent (a deactivated service too), as its owner'
 );
 select is(
-  (select count(*)::integer from public.model_calls where user_id in (tests.get_user_id('alice'), tests.get_user_id('bob'))),
+  (
+    select count(*)::integer from public.model_calls
+    where user_id in (tests.get_user_id('alice'), tests.get_user_id('bob'))
+  ),
   9,
   'service_role reads every call, alice''s and bob''s'
 );

@@ -7,8 +7,14 @@ select has_table('public', 'service_prices', 'the price catalog exists');
 select col_type_is('public', 'service_prices', 'input_per_million', 'numeric(12,6)', 'prices are exact decimals');
 select col_type_is('public', 'service_prices', 'valid_during', 'tstzrange', 'the validity is a tstzrange');
 select ok(
-  (select count(*) from public.service_prices where source_url is not null and listed_on is not null) > 0
-  and not exists (select from public.service_prices where source_url is null or listed_on is null),
+  (
+    select count(*) from public.service_prices
+    where source_url is not null and listed_on is not null
+  ) > 0
+  and not exists (
+    select from public.service_prices
+    where source_url is null or listed_on is null
+  ),
   'every seeded price names its source and the date it was listed'
 );
 
@@ -42,10 +48,14 @@ select throws_ok(
 select tests.clear_authentication();
 
 -- Reading: everyone, for visible services only.
-update public.vendor_services set is_active = false where id = 'openai_dalle3';
+update public.vendor_services set is_active = false
+where id = 'openai_dalle3';
 select tests.authenticate_as_anon();
 select ok(
-  (select count(*) from public.service_prices where service_id = 'openai_gpt4o') = 1,
+  (
+    select count(*) from public.service_prices
+    where service_id = 'openai_gpt4o'
+  ) = 1,
   'anon reads the prices of active services'
 );
 select is_empty(
