@@ -1,6 +1,6 @@
 begin;
 \ir ../helpers.psql
-select plan(34);
+select plan(38);
 
 select tests.create_user('alice');
 select tests.create_user('bob');
@@ -204,6 +204,42 @@ select throws_ok(
   '42501', null, 'nor delete one'
 );
 
+-- The batch: rows back in the order given; a key repeated in one batch is recorded once.
+select results_eq(
+  $$select r.input_tokens, r.idempotency_key from public.record_model_calls(jsonb_build_array(
+      jsonb_build_object('agent_id', 'a0000000-0000-4000-8000-000000000001', 'input_tokens', 3,
+        'idempotency_key', 'batch-b'),
+      jsonb_build_object('agent_id', 'a0000000-0000-4000-8000-000000000001', 'input_tokens', 1,
+        'idempotency_key', 'batch-a'),
+      jsonb_build_object('agent_id', 'a0000000-0000-4000-8000-000000000001', 'input_tokens', 2,
+        'idempotency_key', 'batch-b'))) as r$$,
+  $$values (3, 'batch-b'::text), (1, 'batch-a'), (3, 'batch-b')$$,
+  'a batch returns its rows in order, a repeated key as its first record'
+);
+select is(
+  (
+    select count(*)::integer from public.model_calls
+    where idempotency_key like 'batch-%'
+  ),
+  2,
+  '... recorded once per key'
+);
+select throws_ok(
+  $$select public.record_model_calls(jsonb_build_array(
+      jsonb_build_object('agent_id', 'a0000000-0000-4000-8000-000000000001'),
+      jsonb_build_object('agent_id', 'b0000000-0000-4000-8000-000000000001')))$$,
+  'PT404', 'calls[1].agent_id: no agent with this id is visible to you',
+  'a batch naming another user''s agent is refused whole, naming the entry'
+);
+select is(
+  (
+    select count(*)::integer from public.model_calls
+    where user_id in (tests.get_user_id('alice'), tests.get_user_id('bob'))
+  ),
+  10,
+  'a refused batch writes nothing'
+);
+
 -- Other users, anon, anonymous sign-ins, service_role.
 select tests.authenticate_as('bob');
 select is_empty($$select from public.model_calls$$, 'bob sees none of alice''s calls');
@@ -245,7 +281,7 @@ select is(
     select count(*)::integer from public.model_calls
     where user_id in (tests.get_user_id('alice'), tests.get_user_id('bob'))
   ),
-  9,
+  11,
   'service_role reads every call, alice''s and bob''s'
 );
 
