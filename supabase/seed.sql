@@ -57,6 +57,59 @@ on conflict (id) do update set
   display_name = excluded.display_name,
   description = excluded.description;
 
+insert into public.service_prices (id, service_id, input_per_million, cached_input_per_million, output_per_million, reasoning_per_million, valid_from, source_url, listed_on, notes) values
+('openai_gpt5_2025_10_20', 'openai_gpt5', '1.25', '0.125', '10.00', '10.00', '2025-10-20T00:00:00Z', 'https://openai.com/api/pricing/', '2025-10-20', 'Public list price as listed on 2025-10-20 on the vendor''s price page, from the catalog author''s knowledge (not re-read since); standard tier, no batch discount.')
+on conflict (id) do update set
+  service_id = excluded.service_id,
+  input_per_million = excluded.input_per_million,
+  cached_input_per_million = excluded.cached_input_per_million,
+  output_per_million = excluded.output_per_million,
+  reasoning_per_million = excluded.reasoning_per_million,
+  valid_from = excluded.valid_from,
+  source_url = excluded.source_url,
+  listed_on = excluded.listed_on,
+  notes = excluded.notes;
+
+insert into public.service_prices (id, service_id, input_per_million, cached_input_per_million, output_per_million, valid_from, source_url, listed_on, notes) values
+('openai_gpt4o_2025_10_20', 'openai_gpt4o', '2.50', '1.25', '10.00', '2025-10-20T00:00:00Z', 'https://openai.com/api/pricing/', '2025-10-20', 'Public list price as listed on 2025-10-20 on the vendor''s price page, from the catalog author''s knowledge (not re-read since); standard tier, no batch discount.'),
+('openai_gpt4o_mini_2025_10_20', 'openai_gpt4o_mini', '0.15', '0.075', '0.60', '2025-10-20T00:00:00Z', 'https://openai.com/api/pricing/', '2025-10-20', 'Public list price as listed on 2025-10-20 on the vendor''s price page, from the catalog author''s knowledge (not re-read since); standard tier, no batch discount.')
+on conflict (id) do update set
+  service_id = excluded.service_id,
+  input_per_million = excluded.input_per_million,
+  cached_input_per_million = excluded.cached_input_per_million,
+  output_per_million = excluded.output_per_million,
+  valid_from = excluded.valid_from,
+  source_url = excluded.source_url,
+  listed_on = excluded.listed_on,
+  notes = excluded.notes;
+
+insert into public.service_prices (id, service_id, input_per_million, output_per_million, valid_from, source_url, listed_on, notes) values
+('openai_gpt4_2025_10_20', 'openai_gpt4', '30.00', '60.00', '2025-10-20T00:00:00Z', 'https://openai.com/api/pricing/', '2025-10-20', 'Public list price as listed on 2025-10-20 on the vendor''s price page, from the catalog author''s knowledge (not re-read since); standard tier, no batch discount.')
+on conflict (id) do update set
+  service_id = excluded.service_id,
+  input_per_million = excluded.input_per_million,
+  output_per_million = excluded.output_per_million,
+  valid_from = excluded.valid_from,
+  source_url = excluded.source_url,
+  listed_on = excluded.listed_on,
+  notes = excluded.notes;
+
+insert into public.service_prices (id, service_id, input_per_million, cached_input_per_million, cache_write_per_million, output_per_million, reasoning_per_million, valid_from, source_url, listed_on, notes) values
+('anthropic_claude_opus_4_1_2025_10_20', 'anthropic_claude_opus_4_1', '15.00', '1.50', '18.75', '75.00', '75.00', '2025-10-20T00:00:00Z', 'https://www.anthropic.com/pricing#api', '2025-10-20', 'Public list price as listed on 2025-10-20 on the vendor''s price page, from the catalog author''s knowledge (not re-read since); standard tier, no batch discount.'),
+('anthropic_claude_sonnet_4_5_2025_10_20', 'anthropic_claude_sonnet_4_5', '3.00', '0.30', '3.75', '15.00', '15.00', '2025-10-20T00:00:00Z', 'https://www.anthropic.com/pricing#api', '2025-10-20', 'Public list price as listed on 2025-10-20 on the vendor''s price page, from the catalog author''s knowledge (not re-read since); standard tier, no batch discount.'),
+('anthropic_claude_haiku_4_5_2025_10_20', 'anthropic_claude_haiku_4_5', '1.00', '0.10', '1.25', '5.00', '5.00', '2025-10-20T00:00:00Z', 'https://www.anthropic.com/pricing#api', '2025-10-20', 'Public list price as listed on 2025-10-20 on the vendor''s price page, from the catalog author''s knowledge (not re-read since); standard tier, no batch discount.')
+on conflict (id) do update set
+  service_id = excluded.service_id,
+  input_per_million = excluded.input_per_million,
+  cached_input_per_million = excluded.cached_input_per_million,
+  cache_write_per_million = excluded.cache_write_per_million,
+  output_per_million = excluded.output_per_million,
+  reasoning_per_million = excluded.reasoning_per_million,
+  valid_from = excluded.valid_from,
+  source_url = excluded.source_url,
+  listed_on = excluded.listed_on,
+  notes = excluded.notes;
+
 insert into public.agent_features (id, name, description, category, icon, sort_order) values
 ('brainstorming', 'Brainstorming', 'Creative ideation.', 'creative', 'lightbulb', 10),
 ('daily_qa', 'Daily Q&A', 'General assistance with everyday questions.', 'general', 'message-circle-question', 20),

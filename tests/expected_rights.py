@@ -140,6 +140,30 @@ RELATIONS: dict[str, Relation] = {
             updated_at  s     s              s
         """,
     ),
+    # Prices of vendor services (issue 10): a catalog, read by everyone for visible services.
+    "service_prices": Relation(
+        rows=CATALOG_ROWS,
+        columns="""
+                                     anon  authenticated  service_role
+            id                       s     s              si
+            service_id               s     s              siu
+            input_per_million        s     s              siu
+            cached_input_per_million s     s              siu
+            cache_write_per_million  s     s              siu
+            output_per_million       s     s              siu
+            reasoning_per_million    s     s              siu
+            per_request              s     s              siu
+            currency                 s     s              siu
+            valid_from               s     s              siu
+            valid_until              s     s              siu
+            valid_during             s     s              s
+            source_url               s     s              siu
+            listed_on                s     s              siu
+            notes                    s     s              siu
+            created_at               s     s              s
+            updated_at               s     s              s
+        """,
+    ),
     # Public agents are readable (whole row) by every signed-in user, never writable.
     "ai_agents": Relation(
         rows="""
@@ -315,6 +339,46 @@ RELATIONS: dict[str, Relation] = {
             recorded_at    -     s              s
         """,
     ),
+    # Model calls (issue 10): the owner reads them; nobody writes them directly, not even
+    # service_role: record_model_call(s) (security definer) is the only way in.
+    "model_calls": Relation(
+        rows="""
+                    anon  own   other  public  service
+            select  deny  allow filter filter  allow
+            insert  deny  deny  deny   deny    deny
+            update  deny  deny  deny   deny    deny
+            delete  deny  deny  deny   deny    deny
+            upsert  deny  deny  deny   deny    deny
+        """,
+        columns="""
+                                   anon  authenticated  service_role
+            id                     -     s              s
+            user_id                -     s              s
+            agent_id               -     s              s
+            interaction_id         -     s              s
+            vendor_id              -     s              s
+            service_id             -     s              s
+            model_name             -     s              s
+            input_tokens           -     s              s
+            cached_input_tokens    -     s              s
+            cache_write_tokens     -     s              s
+            output_tokens          -     s              s
+            reasoning_tokens       -     s              s
+            cost                   -     s              s
+            price_id               -     s              s
+            cost_supplied          -     s              s
+            latency_ms             -     s              s
+            time_to_first_token_ms -     s              s
+            status                 -     s              s
+            error_code             -     s              s
+            error_message          -     s              s
+            started_at             -     s              s
+            ended_at               -     s              s
+            metadata               -     s              s
+            idempotency_key        -     s              s
+            created_at             -     s              s
+        """,
+    ),
     # Views (security_invoker): RLS of the tables beneath decides; nobody writes them.
     "agent_summary": Relation(
         rows="""
@@ -414,6 +478,9 @@ CROSS_TENANT = """
     ai_interactions         user_id   deny         fk              deny         deny
     user_api_keys           user_id   deny         deny            deny         deny
     ai_usage_stats          user_id   deny         deny            deny         deny
+    model_calls             agent_id        deny   deny            deny         deny
+    model_calls             user_id         deny   deny            deny         deny
+    model_calls             interaction_id  deny   deny            deny         deny
 """
 
 # Every function in the exposed schemas, called with named arguments (ARGUMENTS) as PostgREST
@@ -433,6 +500,8 @@ FUNCTIONS = """
     sync_catalog                   deny  -      -         -         deny   allow
     update_daily_usage_stats       deny  -      -         -         deny   allow
     schedule_agentsdb_jobs         deny  -      -         -         deny   allow
+    record_model_call              deny  allow  not_found not_found -      allow
+    record_model_calls             deny  -      -         -         filter filter
 """
 
 # A value for every function parameter that has no default (parameters with defaults are left
@@ -447,6 +516,7 @@ ARGUMENTS: dict[str, object] = {
     "name": "Matrix RPC vendor",
     "service_name": "matrix-rpc-model",
     "catalog": "{}",  # sync_catalog: an empty catalog document (jsonb)
+    "calls": "[]",  # record_model_calls: an empty batch records nothing (no rows: filter)
 }
 
 # Functions in schema private that an API role may execute. Check constraints run their
@@ -461,6 +531,9 @@ PRIVATE_EXECUTE: dict[str, set[str]] = {
     "schedule_jobs": {"service_role"},
     # Policies call it to shut anonymous sign-ins out of user tables (issue 9).
     "is_anonymous": {"authenticated"},
+    # The definer bodies of record_model_call(s), called by the public invoker RPCs (issue 10).
+    "record_model_call": {"authenticated", "service_role"},
+    "record_model_calls": {"authenticated", "service_role"},
 }
 
 # Functions in schema public and the roles EXECUTE is granted to (besides the owner). PUBLIC is
@@ -481,6 +554,8 @@ PUBLIC_EXECUTE: dict[str, set[str]] = {
     "sync_catalog": {"service_role"},
     "update_daily_usage_stats": {"service_role"},
     "schedule_agentsdb_jobs": {"service_role"},
+    "record_model_call": {"authenticated", "service_role"},
+    "record_model_calls": {"authenticated", "service_role"},
 }
 
 # The API roles that hold USAGE on schema private: those the invoker RPCs above run as.

@@ -233,9 +233,27 @@ def diff(before: dict[str, set[tuple]], after: dict[str, set[tuple]]) -> list[st
     return problems
 
 
-def agentsdb_rows(taken: dict[str, set[tuple]]) -> dict[str, set[tuple]]:
-    """What agentsdb may add to the platform's shared tables: its own named rows."""
+def agentsdb_rows(taken: dict[str, set[tuple]], admin: psycopg.Connection) -> dict[str, set[tuple]]:
+    """What agentsdb may add to the platform's shared tables: its own named rows, and the
+    extensions it created because the database lacked them (private.installed_extensions:
+    btree_gist, for the price catalog's exclusion constraint) with their functions."""
+    created = {
+        name
+        for (name,) in admin.execute("select name from private.installed_extensions").fetchall()
+    }
+    functions = {
+        name
+        for (name,) in admin.execute(
+            "select p.oid::regprocedure::text from pg_depend as d"
+            " join pg_proc as p on d.classid = 'pg_proc'::regclass and p.oid = d.objid"
+            " join pg_extension as e on e.oid = d.refobjid and d.deptype = 'e'"
+            " where e.extname = any (%s)",
+            (sorted(created),),
+        ).fetchall()
+    }
     return {
+        "extensions": {r for r in taken.get("extensions", set()) if r[0] in created},
+        "functions": {r for r in taken.get("functions", set()) if r[0] in functions},
         "vault_secrets": {
             r for r in taken.get("vault_secrets", set()) if r[0].startswith("agentsdb_")
         },
@@ -275,7 +293,7 @@ def test_installing_and_removing_agentsdb_changes_nothing_of_the_app(cluster, gl
         migrator.migrate()
         migrator.seed(SEED)
         installed = snapshot(admin, boundary)
-        ours = agentsdb_rows(installed)
+        ours = agentsdb_rows(installed, admin)
         for name, rows in ours.items():
             installed[name] = installed.get(name, set()) - rows
         assert diff(before, installed) == [], "installing agentsdb changed the app's database"

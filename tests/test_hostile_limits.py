@@ -52,6 +52,12 @@ def base_rows(users: dict[str, str], role: str) -> dict[str, dict[str, Any]]:
             "service_name": "probe",
             "display_name": "Probe",
         },
+        "service_prices": {
+            "id": "openai_gpt4o_probe",
+            "service_id": "openai_gpt4o",
+            "valid_from": "2001-01-01T00:00:00Z",
+            "valid_until": "2002-01-01T00:00:00Z",
+        },
         "agent_features": {"id": "probe_feature", "name": "Probe"},
         "interaction_types": {"id": "probe_type", "name": "Probe"},
         "ai_agents": {"name": "probe", "vendor_id": "openai", **owner},

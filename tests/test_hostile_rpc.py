@@ -51,6 +51,10 @@ CALLS = [
     ("add_vendor_service", "service_role"),
     ("update_daily_usage_stats", "service_role"),
     ("sync_catalog", "service_role"),
+    ("record_model_call", "authenticated"),
+    ("record_model_call", "service_role"),
+    ("record_model_calls", "authenticated"),
+    ("record_model_calls", "service_role"),
 ]
 
 
@@ -123,6 +127,24 @@ def valid_args(world: World) -> dict[str, st.SearchStrategy[Any]]:
         "service_name": st.sampled_from(["probe-model", "gpt-4o-mini"]),
         "days": st.integers(1, 3650),
         "target_date": st.dates().map(str),
+        "input_tokens": st.integers(0, 10**6),
+        "output_tokens": st.integers(0, 10**6),
+        "status": st.sampled_from(["succeeded", "failed", "cancelled"]),
+        "idempotency_key": st.uuids().map(str),
+        "calls": st.lists(
+            st.fixed_dictionaries(
+                {"agent_id": st.just(world.alice_agent)},
+                optional={
+                    "input_tokens": st.one_of(st.integers(-1, 10**6), st.just("7")),
+                    "service_id": st.sampled_from(["openai_gpt4o", "no_such_service"]),
+                    "cost": st.sampled_from(["0.5", 1, -1, "NaN", "x"]),
+                    "started_at": st.sampled_from(["2026-01-01T00:00:00Z", "yesterday", 5]),
+                    "metadata": st.sampled_from([{}, [], {"a": 1}]),
+                    "nonsense": st.just(1),
+                },
+            ),
+            max_size=3,
+        ),
         "catalog": st.fixed_dictionaries(
             {},
             optional={
@@ -179,6 +201,11 @@ def test_rpc_answers_or_refuses_cleanly(world, conns, function, role, data):
     conn, admin = conns
     names, types, defaults, table_rows = signatures(admin)[function]
     args = draw_args(data, world, names, types, defaults)
+    key = args.get("idempotency_key")
+    if function == "record_model_call" and isinstance(key, str) and 0 < len(key) < 150:
+        # A key seen before returns the first record (by design), not these arguments: keep
+        # hostile shapes, never a replay.
+        args["idempotency_key"] = f"{key}-{data.draw(st.uuids(), label='key suffix')}"
     body = to_json(args)
     arg_types = dict(zip(names, types, strict=True))
     claims = claims_for(role, world.alice if role == "authenticated" else None)

@@ -367,11 +367,17 @@ def build_world(conn: psycopg.Connection, schemas: list[str]) -> World:
                     " values (%s, %s, '0.5')",
                     (agent, f"{name}.{feature}"),
                 )
-                conn.execute(
+                interaction = conn.execute(
                     "insert into public.ai_interactions (agent_id, title, interaction_type_id,"
                     " input_tokens, output_tokens, total_cost, started_at, ended_at)"
-                    " values (%s, 'matrix', 'coding', 100, 50, 0.00125, %s, %s)",
+                    " values (%s, 'matrix', 'coding', 100, 50, 0.00125, %s, %s) returning id",
                     (agent, f"{STATS_DAY} 10:00Z", f"{STATS_DAY} 10:05Z"),
+                ).fetchone()[0]
+                conn.execute(
+                    "select * from public.record_model_call(agent_id => %s, input_tokens => 100,"
+                    " output_tokens => 50, interaction_id => %s, started_at => %s,"
+                    " idempotency_key => %s)",
+                    (agent, interaction, f"{STATS_DAY} 10:00Z", f"matrix-{feature}"),
                 )
             conn.execute(
                 "select * from public.store_user_api_key(vendor_id => 'openai', api_key => %s)",

@@ -11,7 +11,7 @@ from importlib import resources
 from typing import Any
 
 # In dependency order: services need their vendor.
-TABLES = ("vendors", "vendor_services", "agent_features", "interaction_types")
+TABLES = ("vendors", "vendor_services", "service_prices", "agent_features", "interaction_types")
 HEADER = """\
 -- Reference data: the vendor catalog, features and interaction types.
 -- GENERATED from src/agentsdb/catalog.toml by `agentsdb catalog render --write`: edit that

@@ -324,4 +324,56 @@ class AuditEntry(Row):
     old_row: dict | None
     new_row: dict | None
     owner_id: UUID | None
-    transaction_id: int  # the writing transaction: the rows of one change share it
+    transaction_id: UUID  # the writing transaction, keyed: the rows of one change share it
+
+
+@dataclass(frozen=True)
+class ServicePrice(Row):
+    """A list price of a vendor service (USD), valid over [valid_from, valid_until)."""
+
+    id: str
+    service_id: str
+    input_per_million: Decimal | None
+    cached_input_per_million: Decimal | None
+    cache_write_per_million: Decimal | None
+    output_per_million: Decimal | None
+    reasoning_per_million: Decimal | None
+    per_request: Decimal | None
+    currency: str
+    valid_from: datetime
+    valid_until: datetime | None
+    source_url: str | None
+    listed_on: date | None
+    notes: str | None
+
+
+@dataclass(frozen=True)
+class ModelCall(Row):
+    """One call to a vendor's model. `cost` is exact (None: unpriced); `price_id` is the
+    price it was computed with, `cost_supplied` whether the caller gave it."""
+
+    id: UUID
+    user_id: UUID
+    agent_id: UUID
+    interaction_id: UUID | None
+    vendor_id: str
+    service_id: str | None
+    model_name: str | None
+    input_tokens: int
+    cached_input_tokens: int
+    cache_write_tokens: int
+    output_tokens: int
+    reasoning_tokens: int
+    cost: Decimal | None
+    price_id: str | None
+    cost_supplied: bool
+    latency_ms: int | None
+    time_to_first_token_ms: int | None
+    status: str
+    error_code: str | None
+    error_message: str | None
+    started_at: datetime
+    ended_at: datetime | None
+    metadata: dict
+    idempotency_key: str | None
+    created_at: datetime

@@ -33,6 +33,7 @@ from .models import (
     VendorService,
 )
 from .transport import MAX_ROWS, Filter, JsonValue, Order, eq
+from .usage import UsageOperations
 
 AGENT_FIELDS = (
     "name",
@@ -66,8 +67,9 @@ def _typed(model: type[Row], row: Mapping[str, Any]):
         ) from None
 
 
-class Operations:
-    """The client's methods as generators of transport calls (see the module docstring)."""
+class Operations(UsageOperations):
+    """The client's methods as generators of transport calls (see the module docstring);
+    the usage domain (prices, model calls) comes from `usage.UsageOperations`."""
 
     def __init__(self, transport):
         self.transport = transport  # only for caller_id(), which does no I/O

@@ -106,10 +106,12 @@ select is(
     order by 1
   ),
   array[
+    'private.record_model_call(uuid,integer,integer,integer,integer,integer,text,text,text,uuid,text,text,text,integer,integer,timestamp with time zone,timestamp with time zone,numeric,jsonb,text,text)',
+    'private.record_model_calls(jsonb)',
     'private.store_user_api_key(text,text,text,text)',
     'private.update_agent_activity_score(uuid)'
   ],
-  'the security definer functions signed-in users reach (through public invoker RPCs) are the two accepted ones'
+  'the security definer functions signed-in users reach (through public invoker RPCs) are the accepted ones: keys, activity score, model calls'
 );
 
 -- Every foreign key is served by an index that leads with its columns.

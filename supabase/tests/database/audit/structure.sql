@@ -150,9 +150,9 @@ select is(
   ),
   array[
     'agent_feature_mappings', 'agent_features', 'ai_agent_configs', 'ai_agents',
-    'interaction_types', 'user_api_keys', 'vendor_services', 'vendors'
+    'interaction_types', 'service_prices', 'user_api_keys', 'vendor_services', 'vendors'
   ],
-  'the agents, configs, mappings, API keys and the four catalog tables are audited'
+  'the agents, configs, mappings, API keys and the five catalog tables (prices too) are audited'
 );
 select is(
   array(

@@ -105,9 +105,10 @@ delete from public.ai_interactions
 where agent_id = 'a0000000-0000-4000-8000-00000000000b';
 select is(tests.usage('a0000000-0000-4000-8000-00000000000b'), '0 -', 'deleting every interaction resets the agent');
 
--- Truncation (owner only) resets every agent.
+-- Truncation (owner only) resets every agent. model_calls references ai_interactions, so
+-- the two are truncated together (issue 10).
 select tests.clear_authentication();
-truncate public.ai_interactions;
+truncate public.ai_interactions, public.model_calls;
 select is(tests.usage('a0000000-0000-4000-8000-00000000000a'), '0 -', 'truncate resets the counters');
 
 -- Deleting an agent deletes its interactions.
