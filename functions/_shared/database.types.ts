@@ -392,40 +392,43 @@ export type Database = {
           action: string
           actor_id: string | null
           actor_role: string
-          id: number
+          id: string
           new_row: Json | null
           occurred_at: string
           old_row: Json | null
           owner_id: string | null
           record_id: string
+          recorded_at: string
           table_name: string
-          transaction_id: number
+          transaction_id: string
         }
         Insert: {
           action: string
           actor_id?: string | null
           actor_role: string
-          id?: never
+          id?: string
           new_row?: Json | null
           occurred_at?: string
           old_row?: Json | null
           owner_id?: string | null
           record_id: string
+          recorded_at?: string
           table_name: string
-          transaction_id?: number
+          transaction_id?: string
         }
         Update: {
           action?: string
           actor_id?: string | null
           actor_role?: string
-          id?: never
+          id?: string
           new_row?: Json | null
           occurred_at?: string
           old_row?: Json | null
           owner_id?: string | null
           record_id?: string
+          recorded_at?: string
           table_name?: string
-          transaction_id?: number
+          transaction_id?: string
         }
         Relationships: []
       }
@@ -467,6 +470,200 @@ export type Database = {
           updated_at?: string
         }
         Relationships: []
+      }
+      model_calls: {
+        Row: {
+          agent_id: string
+          cache_write_tokens: number
+          cached_input_tokens: number
+          cost: number | null
+          cost_supplied: boolean
+          created_at: string
+          ended_at: string | null
+          error_code: string | null
+          error_message: string | null
+          id: string
+          idempotency_key: string | null
+          input_tokens: number
+          interaction_id: string | null
+          latency_ms: number | null
+          metadata: NonNullable<Json>
+          model_name: string | null
+          output_tokens: number
+          price_id: string | null
+          reasoning_tokens: number
+          service_id: string | null
+          started_at: string
+          status: string
+          time_to_first_token_ms: number | null
+          user_id: string
+          vendor_id: string
+        }
+        Insert: {
+          agent_id: string
+          cache_write_tokens?: number
+          cached_input_tokens?: number
+          cost?: number | null
+          cost_supplied?: boolean
+          created_at?: string
+          ended_at?: string | null
+          error_code?: string | null
+          error_message?: string | null
+          id?: string
+          idempotency_key?: string | null
+          input_tokens?: number
+          interaction_id?: string | null
+          latency_ms?: number | null
+          metadata?: NonNullable<Json>
+          model_name?: string | null
+          output_tokens?: number
+          price_id?: string | null
+          reasoning_tokens?: number
+          service_id?: string | null
+          started_at?: string
+          status?: string
+          time_to_first_token_ms?: number | null
+          user_id: string
+          vendor_id: string
+        }
+        Update: {
+          agent_id?: string
+          cache_write_tokens?: number
+          cached_input_tokens?: number
+          cost?: number | null
+          cost_supplied?: boolean
+          created_at?: string
+          ended_at?: string | null
+          error_code?: string | null
+          error_message?: string | null
+          id?: string
+          idempotency_key?: string | null
+          input_tokens?: number
+          interaction_id?: string | null
+          latency_ms?: number | null
+          metadata?: NonNullable<Json>
+          model_name?: string | null
+          output_tokens?: number
+          price_id?: string | null
+          reasoning_tokens?: number
+          service_id?: string | null
+          started_at?: string
+          status?: string
+          time_to_first_token_ms?: number | null
+          user_id?: string
+          vendor_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "model_calls_agent_owned_by_user"
+            columns: ["agent_id", "user_id"]
+            referencedRelation: "agent_summary"
+            referencedColumns: ["id", "user_id"]
+          },
+          {
+            foreignKeyName: "model_calls_agent_owned_by_user"
+            columns: ["agent_id", "user_id"]
+            referencedRelation: "ai_agents"
+            referencedColumns: ["id", "user_id"]
+          },
+          {
+            foreignKeyName: "model_calls_interaction_id_fkey"
+            columns: ["interaction_id"]
+            referencedRelation: "ai_interactions"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "model_calls_interaction_id_fkey"
+            columns: ["interaction_id"]
+            referencedRelation: "recent_interactions"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "model_calls_price_id_fkey"
+            columns: ["price_id"]
+            referencedRelation: "service_prices"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "model_calls_service_belongs_to_vendor"
+            columns: ["service_id", "vendor_id"]
+            referencedRelation: "vendor_services"
+            referencedColumns: ["id", "vendor_id"]
+          },
+          {
+            foreignKeyName: "model_calls_vendor_id_fkey"
+            columns: ["vendor_id"]
+            referencedRelation: "vendors"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      service_prices: {
+        Row: {
+          cache_write_per_million: number | null
+          cached_input_per_million: number | null
+          created_at: string
+          currency: string
+          id: string
+          input_per_million: number | null
+          listed_on: string | null
+          notes: string | null
+          output_per_million: number | null
+          per_request: number | null
+          reasoning_per_million: number | null
+          service_id: string
+          source_url: string | null
+          updated_at: string
+          valid_during: unknown
+          valid_from: string
+          valid_until: string | null
+        }
+        Insert: {
+          cache_write_per_million?: number | null
+          cached_input_per_million?: number | null
+          created_at?: string
+          currency?: string
+          id: string
+          input_per_million?: number | null
+          listed_on?: string | null
+          notes?: string | null
+          output_per_million?: number | null
+          per_request?: number | null
+          reasoning_per_million?: number | null
+          service_id: string
+          source_url?: string | null
+          updated_at?: string
+          valid_during?: never
+          valid_from: string
+          valid_until?: string | null
+        }
+        Update: {
+          cache_write_per_million?: number | null
+          cached_input_per_million?: number | null
+          created_at?: string
+          currency?: string
+          id?: string
+          input_per_million?: number | null
+          listed_on?: string | null
+          notes?: string | null
+          output_per_million?: number | null
+          per_request?: number | null
+          reasoning_per_million?: number | null
+          service_id?: string
+          source_url?: string | null
+          updated_at?: string
+          valid_during?: never
+          valid_from?: string
+          valid_until?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "service_prices_service_id_fkey"
+            columns: ["service_id"]
+            referencedRelation: "vendor_services"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       user_api_keys: {
         Row: {
@@ -810,12 +1007,113 @@ export type Database = {
         }[]
       }
       get_user_api_key: {
-        Args: { service_id: string; user_id: string; vendor_id: string }
+        Args: { service_id?: string; user_id: string; vendor_id: string }
         Returns: string
+      }
+      record_model_call: {
+        Args: {
+          agent_id: string
+          cache_write_tokens?: number
+          cached_input_tokens?: number
+          cost?: number
+          ended_at?: string
+          error_code?: string
+          error_message?: string
+          idempotency_key?: string
+          input_tokens?: number
+          interaction_id?: string
+          latency_ms?: number
+          metadata?: Json
+          model_name?: string
+          output_tokens?: number
+          reasoning_tokens?: number
+          service_id?: string
+          started_at?: string
+          status?: string
+          time_to_first_token_ms?: number
+          vendor_id?: string
+        }
+        Returns: {
+          agent_id: string
+          cache_write_tokens: number
+          cached_input_tokens: number
+          cost: number | null
+          cost_supplied: boolean
+          created_at: string
+          ended_at: string | null
+          error_code: string | null
+          error_message: string | null
+          id: string
+          idempotency_key: string | null
+          input_tokens: number
+          interaction_id: string | null
+          latency_ms: number | null
+          metadata: NonNullable<Json>
+          model_name: string | null
+          output_tokens: number
+          price_id: string | null
+          reasoning_tokens: number
+          service_id: string | null
+          started_at: string
+          status: string
+          time_to_first_token_ms: number | null
+          user_id: string
+          vendor_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "model_calls"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      record_model_calls: {
+        Args: { calls: Json }
+        Returns: {
+          agent_id: string
+          cache_write_tokens: number
+          cached_input_tokens: number
+          cost: number | null
+          cost_supplied: boolean
+          created_at: string
+          ended_at: string | null
+          error_code: string | null
+          error_message: string | null
+          id: string
+          idempotency_key: string | null
+          input_tokens: number
+          interaction_id: string | null
+          latency_ms: number | null
+          metadata: NonNullable<Json>
+          model_name: string | null
+          output_tokens: number
+          price_id: string | null
+          reasoning_tokens: number
+          service_id: string | null
+          started_at: string
+          status: string
+          time_to_first_token_ms: number | null
+          user_id: string
+          vendor_id: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "model_calls"
+          isOneToOne: false
+          isSetofReturn: true
+        }
       }
       rotate_api_key_encryption_key: {
         Args: Record<PropertyKey, never>
         Returns: number
+      }
+      schedule_agentsdb_jobs: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          command: string
+          job_name: string
+          schedule: string
+        }[]
       }
       store_user_api_key: {
         Args: {
@@ -844,12 +1142,19 @@ export type Database = {
           isSetofReturn: true
         }
       }
+      sync_catalog: {
+        Args: { catalog: Json }
+        Returns: {
+          catalog_table: string
+          rows_synced: number
+        }[]
+      }
       update_agent_activity_score: {
         Args: { agent_id: string }
         Returns: number
       }
       update_api_key_last_used: {
-        Args: { service_id: string; user_id: string; vendor_id: string }
+        Args: { service_id?: string; user_id: string; vendor_id: string }
         Returns: string
       }
       update_daily_usage_stats: {

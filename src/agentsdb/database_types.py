@@ -311,40 +311,43 @@ class PublicAuditLogs(BaseModel):
     action: str = Field(alias="action")
     actor_id: Optional[uuid.UUID] = Field(alias="actor_id")
     actor_role: str = Field(alias="actor_role")
-    id: int = Field(alias="id")
+    id: uuid.UUID = Field(alias="id")
     new_row: Optional[JsonValue] = Field(alias="new_row")
     occurred_at: datetime.datetime = Field(alias="occurred_at")
     old_row: Optional[JsonValue] = Field(alias="old_row")
     owner_id: Optional[uuid.UUID] = Field(alias="owner_id")
     record_id: str = Field(alias="record_id")
+    recorded_at: datetime.datetime = Field(alias="recorded_at")
     table_name: str = Field(alias="table_name")
-    transaction_id: int = Field(alias="transaction_id")
+    transaction_id: uuid.UUID = Field(alias="transaction_id")
 
 class PublicAuditLogsInsert(TypedDict):
     action: Annotated[str, Field(alias="action")]
     actor_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="actor_id")]]
     actor_role: Annotated[str, Field(alias="actor_role")]
-    id: NotRequired[Annotated[int, Field(alias="id")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
     new_row: NotRequired[Annotated[Optional[JsonValue], Field(alias="new_row")]]
     occurred_at: NotRequired[Annotated[datetime.datetime, Field(alias="occurred_at")]]
     old_row: NotRequired[Annotated[Optional[JsonValue], Field(alias="old_row")]]
     owner_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="owner_id")]]
     record_id: Annotated[str, Field(alias="record_id")]
+    recorded_at: NotRequired[Annotated[datetime.datetime, Field(alias="recorded_at")]]
     table_name: Annotated[str, Field(alias="table_name")]
-    transaction_id: NotRequired[Annotated[int, Field(alias="transaction_id")]]
+    transaction_id: NotRequired[Annotated[uuid.UUID, Field(alias="transaction_id")]]
 
 class PublicAuditLogsUpdate(TypedDict):
     action: NotRequired[Annotated[str, Field(alias="action")]]
     actor_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="actor_id")]]
     actor_role: NotRequired[Annotated[str, Field(alias="actor_role")]]
-    id: NotRequired[Annotated[int, Field(alias="id")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
     new_row: NotRequired[Annotated[Optional[JsonValue], Field(alias="new_row")]]
     occurred_at: NotRequired[Annotated[datetime.datetime, Field(alias="occurred_at")]]
     old_row: NotRequired[Annotated[Optional[JsonValue], Field(alias="old_row")]]
     owner_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="owner_id")]]
     record_id: NotRequired[Annotated[str, Field(alias="record_id")]]
+    recorded_at: NotRequired[Annotated[datetime.datetime, Field(alias="recorded_at")]]
     table_name: NotRequired[Annotated[str, Field(alias="table_name")]]
-    transaction_id: NotRequired[Annotated[int, Field(alias="transaction_id")]]
+    transaction_id: NotRequired[Annotated[uuid.UUID, Field(alias="transaction_id")]]
 
 class PublicInteractionTypes(BaseModel):
     category: str = Field(alias="category")
@@ -381,6 +384,144 @@ class PublicInteractionTypesUpdate(TypedDict):
     name: NotRequired[Annotated[str, Field(alias="name")]]
     sort_order: NotRequired[Annotated[int, Field(alias="sort_order")]]
     updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+
+class PublicModelCalls(BaseModel):
+    agent_id: uuid.UUID = Field(alias="agent_id")
+    cache_write_tokens: int = Field(alias="cache_write_tokens")
+    cached_input_tokens: int = Field(alias="cached_input_tokens")
+    cost: Optional[float] = Field(alias="cost")
+    cost_supplied: bool = Field(alias="cost_supplied")
+    created_at: datetime.datetime = Field(alias="created_at")
+    ended_at: Optional[datetime.datetime] = Field(alias="ended_at")
+    error_code: Optional[str] = Field(alias="error_code")
+    error_message: Optional[str] = Field(alias="error_message")
+    id: uuid.UUID = Field(alias="id")
+    idempotency_key: Optional[str] = Field(alias="idempotency_key")
+    input_tokens: int = Field(alias="input_tokens")
+    interaction_id: Optional[uuid.UUID] = Field(alias="interaction_id")
+    latency_ms: Optional[int] = Field(alias="latency_ms")
+    metadata: JsonValue = Field(alias="metadata")
+    model_name: Optional[str] = Field(alias="model_name")
+    output_tokens: int = Field(alias="output_tokens")
+    price_id: Optional[str] = Field(alias="price_id")
+    reasoning_tokens: int = Field(alias="reasoning_tokens")
+    service_id: Optional[str] = Field(alias="service_id")
+    started_at: datetime.datetime = Field(alias="started_at")
+    status: str = Field(alias="status")
+    time_to_first_token_ms: Optional[int] = Field(alias="time_to_first_token_ms")
+    user_id: uuid.UUID = Field(alias="user_id")
+    vendor_id: str = Field(alias="vendor_id")
+
+class PublicModelCallsInsert(TypedDict):
+    agent_id: Annotated[uuid.UUID, Field(alias="agent_id")]
+    cache_write_tokens: NotRequired[Annotated[int, Field(alias="cache_write_tokens")]]
+    cached_input_tokens: NotRequired[Annotated[int, Field(alias="cached_input_tokens")]]
+    cost: NotRequired[Annotated[Optional[float], Field(alias="cost")]]
+    cost_supplied: NotRequired[Annotated[bool, Field(alias="cost_supplied")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    ended_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="ended_at")]]
+    error_code: NotRequired[Annotated[Optional[str], Field(alias="error_code")]]
+    error_message: NotRequired[Annotated[Optional[str], Field(alias="error_message")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    idempotency_key: NotRequired[Annotated[Optional[str], Field(alias="idempotency_key")]]
+    input_tokens: NotRequired[Annotated[int, Field(alias="input_tokens")]]
+    interaction_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="interaction_id")]]
+    latency_ms: NotRequired[Annotated[Optional[int], Field(alias="latency_ms")]]
+    metadata: NotRequired[Annotated[JsonValue, Field(alias="metadata")]]
+    model_name: NotRequired[Annotated[Optional[str], Field(alias="model_name")]]
+    output_tokens: NotRequired[Annotated[int, Field(alias="output_tokens")]]
+    price_id: NotRequired[Annotated[Optional[str], Field(alias="price_id")]]
+    reasoning_tokens: NotRequired[Annotated[int, Field(alias="reasoning_tokens")]]
+    service_id: NotRequired[Annotated[Optional[str], Field(alias="service_id")]]
+    started_at: NotRequired[Annotated[datetime.datetime, Field(alias="started_at")]]
+    status: NotRequired[Annotated[str, Field(alias="status")]]
+    time_to_first_token_ms: NotRequired[Annotated[Optional[int], Field(alias="time_to_first_token_ms")]]
+    user_id: Annotated[uuid.UUID, Field(alias="user_id")]
+    vendor_id: Annotated[str, Field(alias="vendor_id")]
+
+class PublicModelCallsUpdate(TypedDict):
+    agent_id: NotRequired[Annotated[uuid.UUID, Field(alias="agent_id")]]
+    cache_write_tokens: NotRequired[Annotated[int, Field(alias="cache_write_tokens")]]
+    cached_input_tokens: NotRequired[Annotated[int, Field(alias="cached_input_tokens")]]
+    cost: NotRequired[Annotated[Optional[float], Field(alias="cost")]]
+    cost_supplied: NotRequired[Annotated[bool, Field(alias="cost_supplied")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    ended_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="ended_at")]]
+    error_code: NotRequired[Annotated[Optional[str], Field(alias="error_code")]]
+    error_message: NotRequired[Annotated[Optional[str], Field(alias="error_message")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    idempotency_key: NotRequired[Annotated[Optional[str], Field(alias="idempotency_key")]]
+    input_tokens: NotRequired[Annotated[int, Field(alias="input_tokens")]]
+    interaction_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="interaction_id")]]
+    latency_ms: NotRequired[Annotated[Optional[int], Field(alias="latency_ms")]]
+    metadata: NotRequired[Annotated[JsonValue, Field(alias="metadata")]]
+    model_name: NotRequired[Annotated[Optional[str], Field(alias="model_name")]]
+    output_tokens: NotRequired[Annotated[int, Field(alias="output_tokens")]]
+    price_id: NotRequired[Annotated[Optional[str], Field(alias="price_id")]]
+    reasoning_tokens: NotRequired[Annotated[int, Field(alias="reasoning_tokens")]]
+    service_id: NotRequired[Annotated[Optional[str], Field(alias="service_id")]]
+    started_at: NotRequired[Annotated[datetime.datetime, Field(alias="started_at")]]
+    status: NotRequired[Annotated[str, Field(alias="status")]]
+    time_to_first_token_ms: NotRequired[Annotated[Optional[int], Field(alias="time_to_first_token_ms")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+    vendor_id: NotRequired[Annotated[str, Field(alias="vendor_id")]]
+
+class PublicServicePrices(BaseModel):
+    cache_write_per_million: Optional[float] = Field(alias="cache_write_per_million")
+    cached_input_per_million: Optional[float] = Field(alias="cached_input_per_million")
+    created_at: datetime.datetime = Field(alias="created_at")
+    currency: str = Field(alias="currency")
+    id: str = Field(alias="id")
+    input_per_million: Optional[float] = Field(alias="input_per_million")
+    listed_on: Optional[datetime.date] = Field(alias="listed_on")
+    notes: Optional[str] = Field(alias="notes")
+    output_per_million: Optional[float] = Field(alias="output_per_million")
+    per_request: Optional[float] = Field(alias="per_request")
+    reasoning_per_million: Optional[float] = Field(alias="reasoning_per_million")
+    service_id: str = Field(alias="service_id")
+    source_url: Optional[str] = Field(alias="source_url")
+    updated_at: datetime.datetime = Field(alias="updated_at")
+    valid_during: Optional[str] = Field(alias="valid_during")
+    valid_from: datetime.datetime = Field(alias="valid_from")
+    valid_until: Optional[datetime.datetime] = Field(alias="valid_until")
+
+class PublicServicePricesInsert(TypedDict):
+    cache_write_per_million: NotRequired[Annotated[Optional[float], Field(alias="cache_write_per_million")]]
+    cached_input_per_million: NotRequired[Annotated[Optional[float], Field(alias="cached_input_per_million")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    currency: NotRequired[Annotated[str, Field(alias="currency")]]
+    id: Annotated[str, Field(alias="id")]
+    input_per_million: NotRequired[Annotated[Optional[float], Field(alias="input_per_million")]]
+    listed_on: NotRequired[Annotated[Optional[datetime.date], Field(alias="listed_on")]]
+    notes: NotRequired[Annotated[Optional[str], Field(alias="notes")]]
+    output_per_million: NotRequired[Annotated[Optional[float], Field(alias="output_per_million")]]
+    per_request: NotRequired[Annotated[Optional[float], Field(alias="per_request")]]
+    reasoning_per_million: NotRequired[Annotated[Optional[float], Field(alias="reasoning_per_million")]]
+    service_id: Annotated[str, Field(alias="service_id")]
+    source_url: NotRequired[Annotated[Optional[str], Field(alias="source_url")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+    valid_during: NotRequired[Annotated[Optional[str], Field(alias="valid_during")]]
+    valid_from: Annotated[datetime.datetime, Field(alias="valid_from")]
+    valid_until: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="valid_until")]]
+
+class PublicServicePricesUpdate(TypedDict):
+    cache_write_per_million: NotRequired[Annotated[Optional[float], Field(alias="cache_write_per_million")]]
+    cached_input_per_million: NotRequired[Annotated[Optional[float], Field(alias="cached_input_per_million")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    currency: NotRequired[Annotated[str, Field(alias="currency")]]
+    id: NotRequired[Annotated[str, Field(alias="id")]]
+    input_per_million: NotRequired[Annotated[Optional[float], Field(alias="input_per_million")]]
+    listed_on: NotRequired[Annotated[Optional[datetime.date], Field(alias="listed_on")]]
+    notes: NotRequired[Annotated[Optional[str], Field(alias="notes")]]
+    output_per_million: NotRequired[Annotated[Optional[float], Field(alias="output_per_million")]]
+    per_request: NotRequired[Annotated[Optional[float], Field(alias="per_request")]]
+    reasoning_per_million: NotRequired[Annotated[Optional[float], Field(alias="reasoning_per_million")]]
+    service_id: NotRequired[Annotated[str, Field(alias="service_id")]]
+    source_url: NotRequired[Annotated[Optional[str], Field(alias="source_url")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+    valid_during: NotRequired[Annotated[Optional[str], Field(alias="valid_during")]]
+    valid_from: NotRequired[Annotated[datetime.datetime, Field(alias="valid_from")]]
+    valid_until: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="valid_until")]]
 
 class PublicUserApiKeys(BaseModel):
     created_at: datetime.datetime = Field(alias="created_at")
