@@ -128,3 +128,48 @@ class Transport(Protocol):
     def caller_id(self) -> str | None: ...
 
     def close(self) -> None: ...
+
+
+class Driven:
+    """The six calls of a blocking transport, each one run of its statements' steps
+    (`_steps_*` of PostgresStatements or SupabaseCalls) through the transport's `_drive`."""
+
+    def select(self, table, columns, filters=(), order=(), limit=None, offset=0):
+        return self._drive(self._steps_select(table, columns, filters, order, limit, offset))
+
+    def insert(self, table, row, columns):
+        return self._drive(self._steps_insert(table, row, columns))
+
+    def update(self, table, values, filters, columns):
+        return self._drive(self._steps_update(table, values, filters, columns))
+
+    def delete(self, table, filters):
+        return self._drive(self._steps_delete(table, filters))
+
+    def upsert(self, table, rows, on_conflict):
+        return self._drive(self._steps_upsert(table, rows, on_conflict))
+
+    def rpc(self, function, args, columns=None):
+        return self._drive(self._steps_rpc(function, args, columns))
+
+
+class AsyncDriven:
+    """Driven's twin for the async transports, whose `_drive` is a coroutine."""
+
+    async def select(self, table, columns, filters=(), order=(), limit=None, offset=0):
+        return await self._drive(self._steps_select(table, columns, filters, order, limit, offset))
+
+    async def insert(self, table, row, columns):
+        return await self._drive(self._steps_insert(table, row, columns))
+
+    async def update(self, table, values, filters, columns):
+        return await self._drive(self._steps_update(table, values, filters, columns))
+
+    async def delete(self, table, filters):
+        return await self._drive(self._steps_delete(table, filters))
+
+    async def upsert(self, table, rows, on_conflict):
+        return await self._drive(self._steps_upsert(table, rows, on_conflict))
+
+    async def rpc(self, function, args, columns=None):
+        return await self._drive(self._steps_rpc(function, args, columns))

@@ -27,6 +27,7 @@ from . import pool as pools
 from .base import (
     MAX_ROWS,
     OPERATORS,
+    Driven,
     Filter,
     JsonValue,
     check_column,
@@ -231,7 +232,7 @@ class PostgresStatements:
         return (yield query, params, read_only)
 
 
-class PostgresTransport(PostgresStatements):
+class PostgresTransport(Driven, PostgresStatements):
     """psycopg, one PostgREST-style request per call, safe to share between threads.
 
     `role` is anon, authenticated or service_role; `user_id` is the JWT `sub` of a signed-in
@@ -326,21 +327,3 @@ class PostgresTransport(PostgresStatements):
                 query, params, read_only = steps.send(rows)
         except StopIteration as done:
             return done.value
-
-    def select(self, table, columns, filters=(), order=(), limit=None, offset=0):
-        return self._drive(self._steps_select(table, columns, filters, order, limit, offset))
-
-    def insert(self, table, row, columns):
-        return self._drive(self._steps_insert(table, row, columns))
-
-    def update(self, table, values, filters, columns):
-        return self._drive(self._steps_update(table, values, filters, columns))
-
-    def delete(self, table, filters):
-        return self._drive(self._steps_delete(table, filters))
-
-    def upsert(self, table, rows, on_conflict):
-        return self._drive(self._steps_upsert(table, rows, on_conflict))
-
-    def rpc(self, function, args, columns=None):
-        return self._drive(self._steps_rpc(function, args, columns))

@@ -15,11 +15,12 @@ from ..errors import InvalidInput, TransportError
 from ..request import arequest, claims_for
 from ..text import connect_error
 from . import pool_async as pools
+from .base import AsyncDriven
 from .pool import WAIT, PoolTimeout, ServerUnreachable
 from .postgres import PostgresStatements, _translate
 
 
-class AsyncPostgresTransport(PostgresStatements):
+class AsyncPostgresTransport(AsyncDriven, PostgresStatements):
     """`PostgresTransport` with async methods; safe to share between tasks. Close it with
     `await transport.aclose()` (or `async with`)."""
 
@@ -107,21 +108,3 @@ class AsyncPostgresTransport(PostgresStatements):
                 query, params, read_only = steps.send(rows)
         except StopIteration as done:
             return done.value
-
-    async def select(self, table, columns, filters=(), order=(), limit=None, offset=0):
-        return await self._drive(self._steps_select(table, columns, filters, order, limit, offset))
-
-    async def insert(self, table, row, columns):
-        return await self._drive(self._steps_insert(table, row, columns))
-
-    async def update(self, table, values, filters, columns):
-        return await self._drive(self._steps_update(table, values, filters, columns))
-
-    async def delete(self, table, filters):
-        return await self._drive(self._steps_delete(table, filters))
-
-    async def upsert(self, table, rows, on_conflict):
-        return await self._drive(self._steps_upsert(table, rows, on_conflict))
-
-    async def rpc(self, function, args, columns=None):
-        return await self._drive(self._steps_rpc(function, args, columns))

@@ -20,6 +20,7 @@ from uuid import UUID
 from ..errors import AgentsDBError, AuthenticationError, TransportError, error_for
 from ..text import redact
 from .base import (
+    Driven,
     Filter,
     JsonValue,
     check_column,
@@ -162,7 +163,7 @@ class SupabaseCalls:
         return (yield builder)
 
 
-class SupabaseTransport(SupabaseCalls):
+class SupabaseTransport(Driven, SupabaseCalls):
     """supabase-py against a project's API. `key` is the anon key (with `access_token` for a
     signed-in user) or the service role key. `client` may be one supabase client shared by
     many transports (many users, many threads): each transport still sends only its own
@@ -224,21 +225,3 @@ class SupabaseTransport(SupabaseCalls):
                 builder = steps.send(self._execute(builder))
         except StopIteration as done:
             return done.value
-
-    def select(self, table, columns, filters=(), order=(), limit=None, offset=0):
-        return self._drive(self._steps_select(table, columns, filters, order, limit, offset))
-
-    def insert(self, table, row, columns):
-        return self._drive(self._steps_insert(table, row, columns))
-
-    def update(self, table, values, filters, columns):
-        return self._drive(self._steps_update(table, values, filters, columns))
-
-    def delete(self, table, filters):
-        return self._drive(self._steps_delete(table, filters))
-
-    def upsert(self, table, rows, on_conflict):
-        return self._drive(self._steps_upsert(table, rows, on_conflict))
-
-    def rpc(self, function, args, columns=None):
-        return self._drive(self._steps_rpc(function, args, columns))

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from ..errors import TransportError
 from ..text import redact
-from .base import check_secret
+from .base import AsyncDriven, check_secret
 from .supabase import SupabaseCalls, _api_error, jwt_subject, request_headers
 
 
-class AsyncSupabaseTransport(SupabaseCalls):
+class AsyncSupabaseTransport(AsyncDriven, SupabaseCalls):
     def __init__(self, url: str, key: str, access_token: str | None = None, client=None):
         from postgrest import AsyncPostgrestClient  # only this transport needs supabase-py
 
@@ -64,21 +64,3 @@ class AsyncSupabaseTransport(SupabaseCalls):
                 builder = steps.send(await self._execute(builder))
         except StopIteration as done:
             return done.value
-
-    async def select(self, table, columns, filters=(), order=(), limit=None, offset=0):
-        return await self._drive(self._steps_select(table, columns, filters, order, limit, offset))
-
-    async def insert(self, table, row, columns):
-        return await self._drive(self._steps_insert(table, row, columns))
-
-    async def update(self, table, values, filters, columns):
-        return await self._drive(self._steps_update(table, values, filters, columns))
-
-    async def delete(self, table, filters):
-        return await self._drive(self._steps_delete(table, filters))
-
-    async def upsert(self, table, rows, on_conflict):
-        return await self._drive(self._steps_upsert(table, rows, on_conflict))
-
-    async def rpc(self, function, args, columns=None):
-        return await self._drive(self._steps_rpc(function, args, columns))
