@@ -133,7 +133,7 @@ class Target:
 def summary(conn: psycopg.Connection) -> list[tuple[str, int]]:
     """Row counts of the catalog tables that exist: proof the database answers."""
     rows = []
-    for table in ("vendors", "vendor_services", "agent_features", "interaction_types"):
+    for table in catalog.TABLES:
         exists = conn.execute("select to_regclass(%s) is not null", (f"public.{table}",))
         if exists.fetchone()[0]:
             count = conn.execute(f"select count(*) from public.{table}").fetchone()[0]
