@@ -34,16 +34,20 @@ revoke execute on function private.is_reporting_time_zone(text)
 from public, anon, authenticated, service_role;
 
 create table public.user_settings (
-  user_id uuid primary key default auth.uid() references auth.users (id) on delete cascade,
+  id uuid primary key default gen_random_uuid(),
+  user_id uuid not null default auth.uid() references auth.users (id) on delete cascade,
   time_zone text not null default 'UTC',
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
+  -- One row per user; set_time_zone upserts on it. Its index serves the policies, the
+  -- auth.users foreign key and the statistics' join.
+  constraint user_settings_user_id_key unique (user_id),
   -- Bounded before the trigger looks the name up (the longest IANA name has 32 characters).
   constraint user_settings_time_zone_length check (length(time_zone) between 1 and 64)
 );
 comment on table public.user_settings is
 'Each user''s settings, one row per user (none: the defaults). The owner reads and changes their row; service_role every row. Deleting the user deletes it.';
-comment on column public.user_settings.user_id is 'The user (defaults to the caller); the primary key.';
+comment on column public.user_settings.user_id is 'The user (defaults to the caller); one row per user.';
 comment on column public.user_settings.time_zone is
 'The reporting time zone: ai_usage_stats counts this user''s interactions by their local date here. ''UTC'' or a canonical IANA name such as Europe/Paris (abbreviations and fixed offsets are refused, 22023). Days already computed keep the zone they were computed in until they are refreshed again (agentsdb stats refresh --since).';
 
@@ -100,15 +104,16 @@ with check (not (select private.is_anonymous()));
 comment on policy user_settings_all_not_anonymous on public.user_settings is
 'Anonymous sign-ins (is_anonymous in the JWT) neither read nor write user_settings.';
 
--- Clients: every column readable, the zone writable; user_id is the caller's (the policies)
--- and the key of an upsert, so it is insertable but never updatable.
+-- Clients: every column readable, the zone writable, user_id given once (the policies make
+-- it the caller's; default auth.uid()); the id is the database's (issue 9).
 revoke all on public.user_settings from anon, authenticated, service_role;
-grant select (user_id, time_zone, created_at, updated_at) on public.user_settings to authenticated;
+grant select (id, user_id, time_zone, created_at, updated_at) on public.user_settings
+to authenticated;
 grant insert (user_id, time_zone) on public.user_settings to authenticated;
 grant update (time_zone) on public.user_settings to authenticated;
 grant delete on public.user_settings to authenticated;
 grant select, delete on public.user_settings to service_role;
-grant insert (user_id, time_zone) on public.user_settings to service_role;
+grant insert (id, user_id, time_zone) on public.user_settings to service_role;
 grant update (time_zone) on public.user_settings to service_role;
 
 -- Set the caller's reporting time zone in one statement (insert or update), so a client
@@ -136,8 +141,9 @@ begin
       hint = 'Use ''UTC'' or an IANA name such as Europe/Paris.';
   end if;
   return query
-  insert into public.user_settings as s (user_id, time_zone)
-  values (me, set_time_zone.time_zone)
+  -- user_id takes its default, the caller (clients may not name it).
+  insert into public.user_settings as s (time_zone)
+  values (set_time_zone.time_zone)
   on conflict (user_id) do update set time_zone = excluded.time_zone
   returning s.*;
 end;

@@ -1,6 +1,6 @@
 begin;
 \ir ../helpers.psql
-select plan(24);
+select plan(25);
 
 select tests.create_user('alice');
 select tests.create_user('bob');
@@ -59,6 +59,11 @@ select throws_ok(
 -- Another user: alice's row is invisible, unchangeable, and cannot be taken over.
 select tests.authenticate_as('bob');
 select is_empty($$select from public.user_settings$$, 'bob does not see alice''s settings');
+insert into public.user_settings (time_zone) values ('Asia/Tokyo');
+select is(
+  (select user_id from public.user_settings), tests.get_user_id('bob'),
+  'a plain insert takes the caller as user_id'
+);
 update public.user_settings set time_zone = 'Asia/Tokyo';
 delete from public.user_settings;
 select throws_ok(
@@ -68,9 +73,13 @@ select throws_ok(
   ),
   '42501', null, 'bob cannot insert a row for alice'
 );
+
 select tests.clear_authentication();
 select is(
-  (select time_zone from public.user_settings where user_id = tests.get_user_id('alice')),
+  (
+    select time_zone from public.user_settings
+    where user_id = tests.get_user_id('alice')
+  ),
   'Europe/Paris', 'bob''s update and delete changed nothing of alice''s'
 );
 
@@ -94,7 +103,10 @@ select tests.clear_authentication();
 -- service_role reads and writes every row, still checked; it has no settings of its own.
 select tests.authenticate_as_service_role();
 select is(
-  (select count(*)::integer from public.user_settings where user_id = tests.get_user_id('alice')),
+  (
+    select count(*)::integer from public.user_settings
+    where user_id = tests.get_user_id('alice')
+  ),
   1, 'service_role reads alice''s settings'
 );
 select throws_ok(

@@ -59,27 +59,45 @@ from generate_series(date '2026-04-03', date '2026-04-06', interval '1 day') as 
 select tests.clear_authentication();
 
 select is(
-  (select total_cost from public.ai_usage_stats where user_id = tests.get_user_id('alice') and date = '2026-03-10'),
+  (
+    select total_cost from public.ai_usage_stats
+    where user_id = tests.get_user_id('alice') and date = '2026-03-10'
+  ),
   6.00000000::numeric(38, 8), 'Auckland: the day starts at 11:00 UTC the day before (a2 + a3)'
 );
 select is(
-  (select total_cost from public.ai_usage_stats where user_id = tests.get_user_id('alice') and date = '2026-03-09'),
+  (
+    select total_cost from public.ai_usage_stats
+    where user_id = tests.get_user_id('alice') and date = '2026-03-09'
+  ),
   1.00000000::numeric(38, 8), 'Auckland: the last second of the local day before'
 );
 select is(
-  (select total_cost from public.ai_usage_stats where user_id = tests.get_user_id('alice') and date = '2026-04-05'),
+  (
+    select total_cost from public.ai_usage_stats
+    where user_id = tests.get_user_id('alice') and date = '2026-04-05'
+  ),
   96.00000000::numeric(38, 8), 'Auckland leaving daylight saving: a 25-hour day (a6 + a7)'
 );
 select is(
-  (select total_cost from public.ai_usage_stats where user_id = tests.get_user_id('bob') and date = '2026-03-08'),
+  (
+    select total_cost from public.ai_usage_stats
+    where user_id = tests.get_user_id('bob') and date = '2026-03-08'
+  ),
   6.00000000::numeric(38, 8), 'Los Angeles entering daylight saving: a 23-hour day (b2 + b3)'
 );
 select is(
-  (select total_cost from public.ai_usage_stats where user_id = tests.get_user_id('bob') and date = '2026-03-09'),
+  (
+    select total_cost from public.ai_usage_stats
+    where user_id = tests.get_user_id('bob') and date = '2026-03-09'
+  ),
   24.00000000::numeric(38, 8), 'Los Angeles: midnight UTC is the afternoon before (b4 + b5)'
 );
 select is(
-  (select total_cost from public.ai_usage_stats where user_id = tests.get_user_id('carol') and date = '2026-03-10'),
+  (
+    select total_cost from public.ai_usage_stats
+    where user_id = tests.get_user_id('carol') and date = '2026-03-10'
+  ),
   2.00000000::numeric(38, 8), 'a user without settings counts UTC days'
 );
 select is(
@@ -104,8 +122,10 @@ select results_eq(
 
 select tests.authenticate_as_service_role();
 select is(
-  (select sum(public.update_daily_usage_stats(d::date))::integer
-    from generate_series(date '2026-03-07', date '2026-03-11', interval '1 day') as d),
+  (
+    select sum(public.update_daily_usage_stats(d::date))::integer
+    from generate_series(date '2026-03-07', date '2026-03-11', interval '1 day') as d
+  ),
   0, 'a second refresh writes nothing'
 );
 select tests.clear_authentication();
@@ -115,43 +135,60 @@ select tests.authenticate_as('alice');
 select public.set_time_zone('UTC');
 select tests.clear_authentication();
 select is(
-  (select total_cost from public.ai_usage_stats where user_id = tests.get_user_id('alice') and date = '2026-03-10'),
+  (
+    select total_cost from public.ai_usage_stats
+    where user_id = tests.get_user_id('alice') and date = '2026-03-10'
+  ),
   6.00000000::numeric(38, 8), 'a computed day keeps its zone until it is refreshed'
 );
 select tests.authenticate_as_service_role();
 select public.update_daily_usage_stats('2026-03-10');
 select tests.clear_authentication();
 select is(
-  (select total_cost from public.ai_usage_stats where user_id = tests.get_user_id('alice') and date = '2026-03-10'),
+  (
+    select total_cost from public.ai_usage_stats
+    where user_id = tests.get_user_id('alice') and date = '2026-03-10'
+  ),
   12.00000000::numeric(38, 8), 'refreshed, the day is counted in the new zone (a3 + a4)'
 );
 
 -- A user whose zone the server no longer knows (a tz database update) is skipped, the others
 -- are refreshed, and the failure is recorded.
 alter table public.user_settings disable trigger user_settings_check;
-update public.user_settings set time_zone = 'Pacific/Gone' where user_id = tests.get_user_id('bob');
+update public.user_settings set time_zone = 'Pacific/Gone'
+where user_id = tests.get_user_id('bob');
 alter table public.user_settings enable trigger user_settings_check;
 delete from public.ai_usage_stats;
 select tests.authenticate_as_service_role();
 select public.update_daily_usage_stats('2026-03-10');
 select tests.clear_authentication();
 select is(
-  (select count(*)::integer from public.ai_usage_stats where date = '2026-03-10'),
+  (
+    select count(*)::integer from public.ai_usage_stats
+    where date = '2026-03-10'
+  ),
   2, 'alice and carol are refreshed'
 );
 select is(
-  (select sqlstate from private.job_failures where user_id = tests.get_user_id('bob')),
+  (
+    select sqlstate from private.job_failures
+    where user_id = tests.get_user_id('bob')
+  ),
   '22023', 'bob''s unknown zone is recorded as a failure'
 );
 
 -- Not offsets of the session, nor a function of the server's zone: the same with another.
 set local timezone = 'Pacific/Kiritimati';
-update public.user_settings set time_zone = 'America/Los_Angeles' where user_id = tests.get_user_id('bob');
+update public.user_settings set time_zone = 'America/Los_Angeles'
+where user_id = tests.get_user_id('bob');
 select tests.authenticate_as_service_role();
 select public.update_daily_usage_stats('2026-03-09');
 select tests.clear_authentication();
 select is(
-  (select total_cost from public.ai_usage_stats where user_id = tests.get_user_id('bob') and date = '2026-03-09'),
+  (
+    select total_cost from public.ai_usage_stats
+    where user_id = tests.get_user_id('bob') and date = '2026-03-09'
+  ),
   24.00000000::numeric(38, 8), 'the session''s time zone changes nothing'
 );
 

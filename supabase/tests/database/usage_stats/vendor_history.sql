@@ -14,7 +14,10 @@ select tests.authenticate_as('alice');
 insert into public.ai_interactions (agent_id, title, started_at, total_cost) values
 ('a0000000-0000-4000-8000-000000000001', 'before', '2026-03-10 09:00:00+00', 1.5);
 select is(
-  (select vendor_id || '/' || service_id from public.ai_interactions where title = 'before'),
+  (
+    select vendor_id || '/' || service_id from public.ai_interactions
+    where title = 'before'
+  ),
   'anthropic/anthropic_claude_sonnet_4_5', 'an interaction records the agent''s vendor and service'
 );
 select throws_ok(
@@ -40,7 +43,10 @@ select is(
 update public.ai_agents set vendor_id = 'openai', service_id = 'openai_gpt5'
 where id = 'a0000000-0000-4000-8000-000000000001';
 select is(
-  (select vendor_id || '/' || service_id from public.ai_interactions where title = 'before'),
+  (
+    select vendor_id || '/' || service_id from public.ai_interactions
+    where title = 'before'
+  ),
   'anthropic/anthropic_claude_sonnet_4_5', 'changing the agent changes no recorded interaction'
 );
 select tests.authenticate_as_service_role();
@@ -67,11 +73,18 @@ values (
 select public.update_daily_usage_stats('2026-03-10');
 select tests.clear_authentication();
 select is(
-  (select array_agg(k order by k) from public.ai_usage_stats, jsonb_object_keys(vendor_usage) as k),
+  (
+    select array_agg(v.k order by v.k)
+    from public.ai_usage_stats as s
+    cross join lateral jsonb_object_keys(s.vendor_usage) as v (k)
+  ),
   array['anthropic', 'google', 'openai'], 'each interaction counts under the vendor it recorded'
 );
 select is(
-  (select vendor_id || '/' || service_id from public.ai_interactions where title = 'after'),
+  (
+    select vendor_id || '/' || service_id from public.ai_interactions
+    where title = 'after'
+  ),
   'openai/openai_gpt5', 'a new interaction records the agent''s new vendor and service'
 );
 
