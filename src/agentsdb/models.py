@@ -201,6 +201,8 @@ class Interaction(Row):
     user_id: UUID
     created_at: datetime
     updated_at: datetime
+    vendor_id: str | None = None
+    service_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -377,3 +379,15 @@ class ModelCall(Row):
     metadata: dict
     idempotency_key: str | None
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class UserSettings(Row):
+    """A user's settings. `time_zone` is the reporting time zone the daily statistics count
+    the user's days in ('UTC' or an IANA name such as 'Europe/Paris')."""
+
+    id: UUID | None
+    user_id: UUID
+    time_zone: str
+    created_at: datetime | None
+    updated_at: datetime | None

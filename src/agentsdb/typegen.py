@@ -120,6 +120,7 @@ MODEL_RELATIONS: dict[type[models.Row], str] = {
     models.RecentInteraction: "recent_interactions",
     models.UsageStats: "ai_usage_stats",
     models.AuditEntry: "audit_logs",
+    models.UserSettings: "user_settings",
 }
 # Columns a model leaves out on purpose, with why. Anything else the schema has and a model
 # lacks is a column the client would silently drop: the comparison reports it.

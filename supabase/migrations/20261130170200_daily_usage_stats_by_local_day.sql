@@ -1,8 +1,8 @@
 -- Daily statistics by each user's local day, grouped by the vendor recorded on each
 -- interaction (issue 10). update_daily_usage_stats(date) keeps its signature, caller check,
 -- per-tenant isolation (subtransactions, private.job_failures) and idempotency; the day of
--- a user is [target_date 00:00, target_date + 1 00:00) in user_settings.time_zone (UTC for
--- users without settings), computed by PostgreSQL's tz database, so a daylight-saving day
+-- a user is every instant whose local date in user_settings.time_zone (UTC for users
+-- without settings) is target_date, by PostgreSQL's tz database, so a daylight-saving day
 -- has 23 or 25 hours.
 create or replace function private.refresh_daily_usage_stats_of(target_date date, only_user uuid)
 returns integer
@@ -34,9 +34,11 @@ begin
     left join public.user_settings as us on us.user_id = i.user_id
     where
       i.started_at >= near_start and i.started_at < near_end
-      -- The user's local day: 23 or 25 hours on a daylight-saving change.
-      and i.started_at >= target_date::timestamp at time zone coalesce(us.time_zone, 'UTC')
-      and i.started_at < (target_date + 1)::timestamp at time zone coalesce(us.time_zone, 'UTC')
+      -- The user's local date of each start (a day of 23 or 25 hours across a daylight-saving
+      -- change). Not bounds computed from local midnights: where midnight repeats
+      -- (America/Havana falls back from 01:00 to 00:00), `date::timestamp at time zone`
+      -- picks the later midnight and would move the first hour to the day before.
+      and (i.started_at at time zone coalesce(us.time_zone, 'UTC'))::date = target_date
       and (only_user is null or i.user_id = only_user)
   ),
 
@@ -231,4 +233,4 @@ begin
 end;
 $$;
 comment on function public.update_daily_usage_stats(date) is
-'Recomputes ai_usage_stats for target_date (default: yesterday, UTC) for every user, each by their own local date: the interactions started in [target_date 00:00, next day 00:00) in the user''s reporting time zone (user_settings.time_zone, UTC without a row; 23 or 25 hours across a daylight-saving change). Upserts a row per user with interactions and deletes the rows of users with none, so the table always equals a recomputation; a second run changes nothing. Every status counts, deleted included (the usage and its cost happened). vendor_usage groups by the vendor recorded on each interaction (what it ran on at the time); feature_usage by the agents'' current features. A day computed before a change of time zone keeps the old zone until it is refreshed again. A user whose rows make the recomputation fail is skipped (WARNING, and a row in private.job_failures); every other user is still refreshed. Returns the number of rows inserted, updated or deleted. service_role (and pg_cron) only.';
+'Recomputes ai_usage_stats for target_date (default: yesterday, UTC) for every user, each by their own local date: the interactions whose start, in the user''s reporting time zone (user_settings.time_zone, UTC without a row), falls on target_date (23 or 25 hours across a daylight-saving change; a repeated midnight counts both times on the new date). Upserts a row per user with interactions and deletes the rows of users with none, so the table always equals a recomputation; a second run changes nothing. Every status counts, deleted included (the usage and its cost happened). vendor_usage groups by the vendor recorded on each interaction (what it ran on at the time); feature_usage by the agents'' current features. A day computed before a change of time zone keeps the old zone until it is refreshed again. A user whose rows make the recomputation fail is skipped (WARNING, and a row in private.job_failures); every other user is still refreshed. Returns the number of rows inserted, updated or deleted. service_role (and pg_cron) only.';

@@ -1,6 +1,6 @@
 begin;
 \ir ../helpers.psql
-select plan(16);
+select plan(17);
 
 -- The session's zone must not matter: the statistics use each user's own.
 set local timezone = 'Asia/Kathmandu';
@@ -190,6 +190,24 @@ select is(
     where user_id = tests.get_user_id('bob') and date = '2026-03-09'
   ),
   24.00000000::numeric(38, 8), 'the session''s time zone changes nothing'
+);
+
+-- Havana falls back from 01:00 CDT to 00:00 CST on 2026-11-01: midnight happens twice. An
+-- interaction at the first 00:30 (04:30 UTC) is on 11-01 locally, not on 10-31.
+update public.user_settings set time_zone = 'America/Havana'
+where user_id = tests.get_user_id('bob');
+insert into public.ai_interactions (agent_id, title, user_id, started_at, total_cost) values
+('b0000000-0000-4000-8000-000000000001', 'h1', tests.get_user_id('bob'), '2026-11-01 04:30:00+00', 32);
+select tests.authenticate_as_service_role();
+select public.update_daily_usage_stats('2026-10-31');
+select public.update_daily_usage_stats('2026-11-01');
+select tests.clear_authentication();
+select is(
+  (
+    select array_agg(s.date order by s.date) from public.ai_usage_stats as s
+    where s.user_id = tests.get_user_id('bob') and s.date >= '2026-10-31'
+  ),
+  array['2026-11-01'::date], 'the first of two midnights starts the new day (America/Havana)'
 );
 
 -- The defaults and the signature are seed 002's.
