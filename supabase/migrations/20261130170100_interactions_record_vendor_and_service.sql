@@ -5,21 +5,34 @@
 -- them when importing history. Existing rows take their agent's current vendor and service
 -- (the best that is known about them).
 
--- squawk-ignore adding-foreign-key-constraint
 alter table public.ai_interactions
-add column vendor_id text references public.vendors (id) on update cascade on delete restrict,
-add column service_id text,
-add constraint ai_interactions_vendor_id_length check (length(vendor_id) <= 63),
-add constraint ai_interactions_service_id_length check (length(service_id) <= 128),
-add constraint ai_interactions_service_belongs_to_vendor foreign key (service_id, vendor_id)
-references public.vendor_services (id, vendor_id) on update cascade on delete restrict;
+add column vendor_id text,
+add column service_id text;
+-- The constraints and indexes are added while the columns are still null, in the
+-- transaction whose ADD COLUMN already holds the table's ACCESS EXCLUSIVE lock until commit
+-- (and whose back-fill rewrites every row): NOT VALID or CONCURRENTLY would shorten no lock.
+-- squawk-ignore adding-foreign-key-constraint,constraint-missing-not-valid
+alter table public.ai_interactions add constraint ai_interactions_vendor_id_fkey
+foreign key (vendor_id) references public.vendors (id) on update cascade on delete restrict;
+-- squawk-ignore adding-foreign-key-constraint,constraint-missing-not-valid
+alter table public.ai_interactions add constraint ai_interactions_service_belongs_to_vendor
+foreign key (service_id, vendor_id) references public.vendor_services (id, vendor_id)
+on update cascade on delete restrict;
+-- squawk-ignore constraint-missing-not-valid
+alter table public.ai_interactions add constraint ai_interactions_vendor_id_length
+check (length(vendor_id) <= 63);
+-- squawk-ignore constraint-missing-not-valid
+alter table public.ai_interactions add constraint ai_interactions_service_id_length
+check (length(service_id) <= 128);
 
 comment on column public.ai_interactions.vendor_id is
 'The vendor the interaction ran on, recorded at insert (the agent''s vendor then, unless service_role supplied one); statistics group by it. Not writable by clients, never changed by a later change of the agent.';
 comment on column public.ai_interactions.service_id is
 'The vendor service the interaction ran on, recorded with vendor_id (the agent''s service then; null when the agent had none).';
 
+-- squawk-ignore require-concurrent-index-creation
 create index ai_interactions_vendor_id_idx on public.ai_interactions (vendor_id);
+-- squawk-ignore require-concurrent-index-creation
 create index ai_interactions_service_id_vendor_id_idx on public.ai_interactions (
   service_id, vendor_id
 ) where service_id is not null;
