@@ -12,10 +12,11 @@ security invoker
 set search_path = ''
 as $$
 declare
-  -- Every local day lies within a day of the UTC one (offsets are within -12 h and +14 h):
-  -- a range the started_at index serves, narrowed per user below.
-  near_start timestamptz := (target_date - 1)::timestamp at time zone 'UTC';
-  near_end timestamptz := (target_date + 2)::timestamp at time zone 'UTC';
+  -- Every local day lies within 16 hours of the UTC one (offsets today are within -12 h and
+  -- +14 h; the tz database's oldest local mean times reach 15 h 56 min): a range the
+  -- started_at index serves, narrowed per user below.
+  near_start timestamptz := (target_date::timestamp - interval '16 hours') at time zone 'UTC';
+  near_end timestamptz := ((target_date + 1)::timestamp + interval '16 hours') at time zone 'UTC';
   written integer;
 begin
   with day_rows as (
@@ -213,8 +214,8 @@ begin
     -- Everyone with interactions near the day (a superset of those on it locally).
     select i.user_id from public.ai_interactions as i
     where
-      i.started_at >= (target_date - 1)::timestamp at time zone 'UTC'
-      and i.started_at < (target_date + 2)::timestamp at time zone 'UTC'
+      i.started_at >= (target_date::timestamp - interval '16 hours') at time zone 'UTC'
+      and i.started_at < ((target_date + 1)::timestamp + interval '16 hours') at time zone 'UTC'
     union
     select s.user_id from public.ai_usage_stats as s
     where s.date = target_date
