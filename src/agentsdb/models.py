@@ -384,10 +384,8 @@ class ModelCall(Row):
 @dataclass(frozen=True)
 class UserSettings(Row):
     """A user's settings. `time_zone` is the reporting time zone the daily statistics count
-    the user's days in ('UTC' or an IANA name such as 'Europe/Paris')."""
+    the user's days in ('UTC' or an IANA name such as 'Europe/Paris'). A user who has set
+    nothing has no row and gets the defaults, so the row's id and times are left out."""
 
-    id: UUID | None
     user_id: UUID
     time_zone: str
-    created_at: datetime | None
-    updated_at: datetime | None

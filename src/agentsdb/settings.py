@@ -22,16 +22,14 @@ class SettingsOperations:
 
     def get_settings(self) -> UserSettings:
         """The caller's settings; a user who has set nothing gets the defaults (time zone
-        UTC, no id or times, since no row is stored)."""
+        UTC)."""
         me = self.transport.caller_id()
         if me is None:
             raise TypeError("get_settings: the client acts as no user (sign in as one)")
         rows = yield from self._select(UserSettings, "user_settings", [eq("user_id", me)], limit=1)
         if rows:
             return rows[0]
-        return UserSettings(
-            id=None, user_id=UUID(me), time_zone=DEFAULT_TIME_ZONE, created_at=None, updated_at=None
-        )
+        return UserSettings(user_id=UUID(me), time_zone=DEFAULT_TIME_ZONE)
 
     def set_time_zone(self, time_zone: str) -> UserSettings:
         """Set the caller's reporting time zone: 'UTC' or a canonical IANA name such as

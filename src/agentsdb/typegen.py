@@ -146,6 +146,11 @@ LEFT_OUT: dict[str, dict[str, str]] = {
     "ai_interactions": {
         "full_content": "can be large: written by record_interaction, lists read content_preview",
     },
+    "user_settings": {
+        "id": "one row per user: named by user_id",
+        "created_at": "bookkeeping (a user without a row gets the defaults, and no times)",
+        "updated_at": "bookkeeping",
+    },
     "ai_usage_stats": {
         "id": "a day's row is named by (user_id, date)",
         "created_at": "bookkeeping",
