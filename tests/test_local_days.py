@@ -278,3 +278,32 @@ def test_daily_stats_equal_a_recomputation_by_local_date(db, world):  # noqa: F8
                 for d in days
             ]
         assert again == [0] * len(days)
+
+
+def test_every_accepted_zone_is_one_zoneinfo_knows(db):
+    """The names the database accepts are names a client can compute the same days with."""
+    names = [
+        n
+        for (n,) in db.execute(
+            "select name from pg_timezone_names where private.is_reporting_time_zone(name)"
+        )
+    ]
+    assert "UTC" in names and "America/Los_Angeles" in names and len(names) > 300
+    unknown = []
+    for name in names:
+        try:
+            ZoneInfo(name)
+        except Exception:  # noqa: BLE001 - any failure to load is what is looked for
+            unknown.append(name)
+    assert unknown == []
+    refused = db.execute(
+        "select count(*) from pg_timezone_names where not private.is_reporting_time_zone(name)"
+        " and (name ~ '^(EST|MST|HST|CET|EET|WET|Etc/|posix/|right/|US/)' or name ~ '^[+-]')"
+    ).fetchone()[0]
+    assert (
+        refused
+        == db.execute(
+            "select count(*) from pg_timezone_names"
+            " where name ~ '^(EST|MST|HST|CET|EET|WET|Etc/|posix/|right/|US/)' or name ~ '^[+-]'"
+        ).fetchone()[0]
+    )
