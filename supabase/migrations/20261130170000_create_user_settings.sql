@@ -60,7 +60,8 @@ security definer
 set search_path = ''
 as $$
 begin
-  if not private.is_reporting_time_zone(new.time_zone) then
+  -- A longer value is left to user_settings_time_zone_length, which refuses it with 23514.
+  if length(new.time_zone) <= 64 and not private.is_reporting_time_zone(new.time_zone) then
     raise exception using
       errcode = '22023',
       message = 'time_zone: not a reporting time zone agentsdb accepts',

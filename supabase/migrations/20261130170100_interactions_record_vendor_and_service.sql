@@ -48,7 +48,9 @@ begin
   if new.vendor_id is null then
     -- The writer's own rights: the owner reads their agent, service_role every agent; a row
     -- naming an agent the writer cannot read is refused by its policy or foreign key anyway.
-    select a.vendor_id, a.service_id into new.vendor_id, new.service_id
+    -- A service given without its vendor (service_role) is kept: the foreign key then
+    -- requires it to be a service of the agent's vendor.
+    select a.vendor_id, coalesce(new.service_id, a.service_id) into new.vendor_id, new.service_id
     from public.ai_agents as a
     where a.id = new.agent_id;
   end if;
@@ -56,7 +58,7 @@ begin
 end;
 $$;
 comment on function private.record_interaction_vendor() is
-'BEFORE INSERT trigger on ai_interactions: a row without vendor_id gets its agent''s current vendor_id and service_id, so the interaction keeps what it ran on whatever the agent becomes.';
+'BEFORE INSERT trigger on ai_interactions: a row without vendor_id gets its agent''s current vendor_id, and its service_id unless one was given, so the interaction keeps what it ran on whatever the agent becomes.';
 revoke execute on function private.record_interaction_vendor()
 from public, anon, authenticated, service_role;
 

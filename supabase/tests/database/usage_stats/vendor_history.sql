@@ -1,6 +1,6 @@
 begin;
 \ir ../helpers.psql
-select plan(9);
+select plan(11);
 
 set local timezone = 'UTC';
 select tests.create_user('alice');
@@ -69,6 +69,24 @@ insert into public.ai_interactions (agent_id, title, user_id, started_at, vendor
 values (
   'a0000000-0000-4000-8000-000000000001', 'imported', tests.get_user_id('alice'),
   '2026-03-10 11:00:00+00', 'google', null
+);
+insert into public.ai_interactions (agent_id, title, user_id, started_at, service_id)
+values (
+  'a0000000-0000-4000-8000-000000000001', 'service only', tests.get_user_id('alice'),
+  '2026-03-09 11:00:00+00', 'openai_gpt4o'
+);
+select is(
+  (
+    select vendor_id || '/' || service_id from public.ai_interactions
+    where title = 'service only'
+  ),
+  'openai/openai_gpt4o', 'a service given without its vendor is kept, with the agent''s vendor'
+);
+select throws_ok(
+  $$insert into public.ai_interactions (agent_id, title, user_id, service_id)
+    select 'a0000000-0000-4000-8000-000000000001', 'mismatch', a.user_id, 'anthropic_claude_haiku_4_5'
+    from public.ai_agents as a where a.id = 'a0000000-0000-4000-8000-000000000001'$$,
+  '23503', null, 'a service of another vendor than the agent''s is refused'
 );
 select public.update_daily_usage_stats('2026-03-10');
 select tests.clear_authentication();
