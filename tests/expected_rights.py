@@ -255,6 +255,8 @@ RELATIONS: dict[str, Relation] = {
             user_id             -     si             si
             created_at          -     s              s
             updated_at          -     s              s
+            vendor_id           -     s              si
+            service_id          -     s              si
         """,
     ),
     # Rows come only from store_user_api_key (no insert for anyone); the key material is in
@@ -379,6 +381,26 @@ RELATIONS: dict[str, Relation] = {
             created_at             -     s              s
         """,
     ),
+    # Each user's settings (issue 10), one row per user: the owner reads and writes it
+    # (set_time_zone, or plain writes), nobody else's; ids are the database's (no upsert on id).
+    "user_settings": Relation(
+        rows="""
+                    anon  own   other  service
+            select  deny  allow filter allow
+            insert  deny  allow deny   allow
+            update  deny  allow filter allow
+            delete  deny  allow filter allow
+            upsert  deny  deny  deny   allow
+        """,
+        columns="""
+                       anon  authenticated  service_role
+            id         -     s              si
+            user_id    -     si             si
+            time_zone  -     siu            siu
+            created_at -     s              s
+            updated_at -     s              s
+        """,
+    ),
     # Views (security_invoker): RLS of the tables beneath decides; nobody writes them.
     "agent_summary": Relation(
         rows="""
@@ -481,6 +503,7 @@ CROSS_TENANT = """
     model_calls             agent_id        deny   deny            deny         deny
     model_calls             user_id         deny   deny            deny         deny
     model_calls             interaction_id  deny   deny            deny         deny
+    user_settings           user_id         deny   allow           deny         deny
 """
 
 # Every function in the exposed schemas, called with named arguments (ARGUMENTS) as PostgREST
@@ -502,6 +525,7 @@ FUNCTIONS = """
     schedule_agentsdb_jobs         deny  -      -         -         deny   allow
     record_model_call              deny  allow  not_found not_found -      allow
     record_model_calls             deny  -      -         -         filter filter
+    set_time_zone                  deny  -      -         -         allow  deny
 """
 
 # A value for every function parameter that has no default (parameters with defaults are left
@@ -517,6 +541,7 @@ ARGUMENTS: dict[str, object] = {
     "service_name": "matrix-rpc-model",
     "catalog": "{}",  # sync_catalog: an empty catalog document (jsonb)
     "calls": "[]",  # record_model_calls: an empty batch records nothing (no rows: filter)
+    "time_zone": "UTC",  # set_time_zone
 }
 
 # Functions in schema private that an API role may execute. Check constraints run their
@@ -556,6 +581,7 @@ PUBLIC_EXECUTE: dict[str, set[str]] = {
     "schedule_agentsdb_jobs": {"service_role"},
     "record_model_call": {"authenticated", "service_role"},
     "record_model_calls": {"authenticated", "service_role"},
+    "set_time_zone": {"authenticated"},
 }
 
 # The API roles that hold USAGE on schema private: those the invoker RPCs above run as.

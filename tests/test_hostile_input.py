@@ -66,11 +66,20 @@ BASE_ROWS: dict[str, dict[str, Any]] = {
     "agent_feature_mappings": {"agent_id": "{agent}", "feature_id": "coding"},
     "ai_agent_configs": {"agent_id": "{agent}", "config_key": "probe", "config_value": {}},
     "ai_interactions": {"agent_id": "{agent}", "title": "probe"},
+    # One row per user ({user}: alice): mine_only() removes hers before each probe.
+    "user_settings": {"user_id": "{user}", "time_zone": "Europe/Paris"},
 }
 
 
-def base_row(table: str, agent: str) -> dict[str, Any]:
-    return {k: agent if v == "{agent}" else v for k, v in BASE_ROWS[table].items()}
+def base_row(table: str, agent: str, user: str) -> dict[str, Any]:
+    places = {"{agent}": agent, "{user}": user}
+    return {k: places.get(v, v) if isinstance(v, str) else v for k, v in BASE_ROWS[table].items()}
+
+
+def mine_only(admin: psycopg.Connection, world: World, table: str) -> None:
+    """Room for a new row of alice's in a table of one row per user."""
+    if table == "user_settings":
+        admin.execute("delete from public.user_settings where user_id = %s", [world.alice])
 
 
 def test_every_writable_table_has_a_base_row(conns):
@@ -99,7 +108,8 @@ def new_row(conn: psycopg.Connection, admin: psycopg.Connection, world: World, t
     agent = new_agent(conn, world)
     if table == "ai_agents":
         return agent
-    body = base_row(table, agent)
+    mine_only(admin, world, table)
+    body = base_row(table, agent, world.alice)
     out = write(conn, world.claims(), table, body, next(iter(body)))
     assert out.error is None, out.error
     return out.row_id
@@ -130,7 +140,8 @@ def test_insert_stores_exactly_or_refuses_cleanly(world, conns, data):
     value = data.draw(values_for(column_types(admin, table)[column], world.good), label="value")
     ascii_only = data.draw(st.booleans(), label="ascii_only")
     agent = new_agent(conn, world)
-    body = {**base_row(table, agent), column: value}
+    mine_only(admin, world, table)
+    body = {**base_row(table, agent, world.alice), column: value}
 
     before = table_counts(admin)
     out = write(conn, world.claims(), table, body, column, ascii_only=ascii_only)
@@ -235,7 +246,8 @@ def test_invalid_utf8_and_nul_bytes_are_refused_with_22021(world, conns, data):
     table, column = data.draw(st.sampled_from(columns), label="column")
     raw = data.draw(raw_bytes(), label="bytes")
     agent = new_agent(conn, world)
-    body = base_row(table, agent)
+    mine_only(admin, world, table)
+    body = base_row(table, agent, world.alice)
     body.pop(column, None)
     types = column_types(admin, table)
 

@@ -69,6 +69,7 @@ def base_rows(users: dict[str, str], role: str) -> dict[str, dict[str, Any]]:
             **owner,
         },
         "ai_interactions": {"agent_id": agent, "title": "probe", **owner},
+        "user_settings": {"time_zone": "UTC", **owner},
     }
 
 

@@ -55,6 +55,7 @@ CALLS = [
     ("record_model_call", "service_role"),
     ("record_model_calls", "authenticated"),
     ("record_model_calls", "service_role"),
+    ("set_time_zone", "authenticated"),
 ]
 
 
@@ -131,6 +132,7 @@ def valid_args(world: World) -> dict[str, st.SearchStrategy[Any]]:
         "output_tokens": st.integers(0, 10**6),
         "status": st.sampled_from(["succeeded", "failed", "cancelled"]),
         "idempotency_key": st.uuids().map(str),
+        "time_zone": st.sampled_from(["UTC", "Europe/Paris", "America/Havana", "EST"]),
         "calls": st.lists(
             st.fixed_dictionaries(
                 {"agent_id": st.just(world.alice_agent)},

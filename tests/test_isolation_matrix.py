@@ -383,6 +383,7 @@ def build_world(conn: psycopg.Connection, schemas: list[str]) -> World:
                 "select * from public.store_user_api_key(vendor_id => 'openai', api_key => %s)",
                 (key,),
             )
+            conn.execute("select * from public.set_time_zone('Pacific/Auckland')")
     with request(conn, claims_for("service_role")):
         conn.execute("select public.update_daily_usage_stats(%s)", (STATS_DAY,))
 
@@ -923,6 +924,16 @@ def test_no_row_may_point_at_another_tenants_data(world):
     assert not world.scanner.findings, report("Secrets received", world.scanner.findings)
 
 
+def unique_alone(world, relation, column) -> bool:
+    """Whether a unique index holds `column` alone: one row per value."""
+    return world.conn.execute(
+        "select exists (select from pg_index as i join pg_attribute as a"
+        " on a.attrelid = i.indrelid and a.attnum = i.indkey[0]"
+        " where i.indrelid = %s and i.indisunique and i.indnkeyatts = 1 and a.attname = %s)",
+        (relation.oid, column),
+    ).fetchone()[0]
+
+
 def cross_insert(world, relation, own_key, column, value, caller) -> str:
     with world.conn.transaction(force_rollback=True):
         values = row_json(world, relation, own_key)
@@ -931,6 +942,15 @@ def cross_insert(world, relation, own_key, column, value, caller) -> str:
             sql.SQL("delete from {} where {}").format(relation.ident, key_match(relation)),
             own_key,
         )
+        if unique_alone(world, relation, column):
+            # One row per user (user_settings): bob's own row would refuse the copy as a
+            # duplicate before tenancy is judged.
+            world.conn.execute(
+                sql.SQL("delete from {} where {} = %s").format(
+                    relation.ident, sql.Identifier(column)
+                ),
+                (str(value),),
+            )
         role = World.role(caller)
         columns = column_rights(world, relation, role, "INSERT") or relation.columns
         if column not in columns:

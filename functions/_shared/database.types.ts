@@ -249,6 +249,7 @@ export type Database = {
           keywords: string[]
           output_tokens: number
           satisfaction_rating: number | null
+          service_id: string | null
           started_at: string
           status: string
           tags: string[]
@@ -257,6 +258,7 @@ export type Database = {
           updated_at: string
           usefulness_rating: number | null
           user_id: string
+          vendor_id: string | null
         }
         Insert: {
           agent_id: string
@@ -276,6 +278,7 @@ export type Database = {
           keywords?: string[]
           output_tokens?: number
           satisfaction_rating?: number | null
+          service_id?: string | null
           started_at?: string
           status?: string
           tags?: string[]
@@ -284,6 +287,7 @@ export type Database = {
           updated_at?: string
           usefulness_rating?: number | null
           user_id?: string
+          vendor_id?: string | null
         }
         Update: {
           agent_id?: string
@@ -303,6 +307,7 @@ export type Database = {
           keywords?: string[]
           output_tokens?: number
           satisfaction_rating?: number | null
+          service_id?: string | null
           started_at?: string
           status?: string
           tags?: string[]
@@ -311,6 +316,7 @@ export type Database = {
           updated_at?: string
           usefulness_rating?: number | null
           user_id?: string
+          vendor_id?: string | null
         }
         Relationships: [
           {
@@ -329,6 +335,18 @@ export type Database = {
             foreignKeyName: "ai_interactions_interaction_type_id_fkey"
             columns: ["interaction_type_id"]
             referencedRelation: "interaction_types"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "ai_interactions_service_belongs_to_vendor"
+            columns: ["service_id", "vendor_id"]
+            referencedRelation: "vendor_services"
+            referencedColumns: ["id", "vendor_id"]
+          },
+          {
+            foreignKeyName: "ai_interactions_vendor_id_fkey"
+            columns: ["vendor_id"]
+            referencedRelation: "vendors"
             referencedColumns: ["id"]
           },
         ]
@@ -719,6 +737,30 @@ export type Database = {
             referencedColumns: ["id"]
           },
         ]
+      }
+      user_settings: {
+        Row: {
+          created_at: string
+          id: string
+          time_zone: string
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          id?: string
+          time_zone?: string
+          updated_at?: string
+          user_id?: string
+        }
+        Update: {
+          created_at?: string
+          id?: string
+          time_zone?: string
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: []
       }
       vendor_services: {
         Row: {
@@ -1114,6 +1156,22 @@ export type Database = {
           job_name: string
           schedule: string
         }[]
+      }
+      set_time_zone: {
+        Args: { time_zone: string }
+        Returns: {
+          created_at: string
+          id: string
+          time_zone: string
+          updated_at: string
+          user_id: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "user_settings"
+          isOneToOne: false
+          isSetofReturn: true
+        }
       }
       store_user_api_key: {
         Args: {

@@ -193,6 +193,7 @@ class PublicAiInteractions(BaseModel):
     keywords: List[str] = Field(alias="keywords")
     output_tokens: int = Field(alias="output_tokens")
     satisfaction_rating: Optional[int] = Field(alias="satisfaction_rating")
+    service_id: Optional[str] = Field(alias="service_id")
     started_at: datetime.datetime = Field(alias="started_at")
     status: str = Field(alias="status")
     tags: List[str] = Field(alias="tags")
@@ -201,6 +202,7 @@ class PublicAiInteractions(BaseModel):
     updated_at: datetime.datetime = Field(alias="updated_at")
     usefulness_rating: Optional[int] = Field(alias="usefulness_rating")
     user_id: uuid.UUID = Field(alias="user_id")
+    vendor_id: Optional[str] = Field(alias="vendor_id")
 
 class PublicAiInteractionsInsert(TypedDict):
     agent_id: Annotated[uuid.UUID, Field(alias="agent_id")]
@@ -220,6 +222,7 @@ class PublicAiInteractionsInsert(TypedDict):
     keywords: NotRequired[Annotated[List[str], Field(alias="keywords")]]
     output_tokens: NotRequired[Annotated[int, Field(alias="output_tokens")]]
     satisfaction_rating: NotRequired[Annotated[Optional[int], Field(alias="satisfaction_rating")]]
+    service_id: NotRequired[Annotated[Optional[str], Field(alias="service_id")]]
     started_at: NotRequired[Annotated[datetime.datetime, Field(alias="started_at")]]
     status: NotRequired[Annotated[str, Field(alias="status")]]
     tags: NotRequired[Annotated[List[str], Field(alias="tags")]]
@@ -228,6 +231,7 @@ class PublicAiInteractionsInsert(TypedDict):
     updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
     usefulness_rating: NotRequired[Annotated[Optional[int], Field(alias="usefulness_rating")]]
     user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+    vendor_id: NotRequired[Annotated[Optional[str], Field(alias="vendor_id")]]
 
 class PublicAiInteractionsUpdate(TypedDict):
     agent_id: NotRequired[Annotated[uuid.UUID, Field(alias="agent_id")]]
@@ -247,6 +251,7 @@ class PublicAiInteractionsUpdate(TypedDict):
     keywords: NotRequired[Annotated[List[str], Field(alias="keywords")]]
     output_tokens: NotRequired[Annotated[int, Field(alias="output_tokens")]]
     satisfaction_rating: NotRequired[Annotated[Optional[int], Field(alias="satisfaction_rating")]]
+    service_id: NotRequired[Annotated[Optional[str], Field(alias="service_id")]]
     started_at: NotRequired[Annotated[datetime.datetime, Field(alias="started_at")]]
     status: NotRequired[Annotated[str, Field(alias="status")]]
     tags: NotRequired[Annotated[List[str], Field(alias="tags")]]
@@ -255,6 +260,7 @@ class PublicAiInteractionsUpdate(TypedDict):
     updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
     usefulness_rating: NotRequired[Annotated[Optional[int], Field(alias="usefulness_rating")]]
     user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+    vendor_id: NotRequired[Annotated[Optional[str], Field(alias="vendor_id")]]
 
 class PublicAiUsageStats(BaseModel):
     avg_satisfaction: Optional[float] = Field(alias="avg_satisfaction")
@@ -561,6 +567,27 @@ class PublicUserApiKeysUpdate(TypedDict):
     updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
     user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
     vendor_id: NotRequired[Annotated[str, Field(alias="vendor_id")]]
+
+class PublicUserSettings(BaseModel):
+    created_at: datetime.datetime = Field(alias="created_at")
+    id: uuid.UUID = Field(alias="id")
+    time_zone: str = Field(alias="time_zone")
+    updated_at: datetime.datetime = Field(alias="updated_at")
+    user_id: uuid.UUID = Field(alias="user_id")
+
+class PublicUserSettingsInsert(TypedDict):
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    time_zone: NotRequired[Annotated[str, Field(alias="time_zone")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+
+class PublicUserSettingsUpdate(TypedDict):
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    time_zone: NotRequired[Annotated[str, Field(alias="time_zone")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
 
 class PublicVendorServices(BaseModel):
     created_at: datetime.datetime = Field(alias="created_at")

@@ -201,6 +201,8 @@ class Interaction(Row):
     user_id: UUID
     created_at: datetime
     updated_at: datetime
+    vendor_id: str | None = None
+    service_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -377,3 +379,13 @@ class ModelCall(Row):
     metadata: dict
     idempotency_key: str | None
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class UserSettings(Row):
+    """A user's settings. `time_zone` is the reporting time zone the daily statistics count
+    the user's days in ('UTC' or an IANA name such as 'Europe/Paris'). A user who has set
+    nothing has no row and gets the defaults, so the row's id and times are left out."""
+
+    user_id: UUID
+    time_zone: str

@@ -32,6 +32,7 @@ from .models import (
     Vendor,
     VendorService,
 )
+from .settings import SettingsOperations
 from .transport import MAX_ROWS, Filter, JsonValue, Order, eq
 from .usage import UsageOperations
 
@@ -67,9 +68,10 @@ def _typed(model: type[Row], row: Mapping[str, Any]):
         ) from None
 
 
-class Operations(UsageOperations):
+class Operations(UsageOperations, SettingsOperations):
     """The client's methods as generators of transport calls (see the module docstring);
-    the usage domain (prices, model calls) comes from `usage.UsageOperations`."""
+    the usage domain (prices, model calls) comes from `usage.UsageOperations`, user
+    settings from `settings.SettingsOperations`."""
 
     def __init__(self, transport):
         self.transport = transport  # only for caller_id(), which does no I/O

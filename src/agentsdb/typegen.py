@@ -120,6 +120,7 @@ MODEL_RELATIONS: dict[type[models.Row], str] = {
     models.RecentInteraction: "recent_interactions",
     models.UsageStats: "ai_usage_stats",
     models.AuditEntry: "audit_logs",
+    models.UserSettings: "user_settings",
 }
 # Columns a model leaves out on purpose, with why. Anything else the schema has and a model
 # lacks is a column the client would silently drop: the comparison reports it.
@@ -144,6 +145,11 @@ LEFT_OUT: dict[str, dict[str, str]] = {
     "user_api_keys": {"updated_at": "bookkeeping"},
     "ai_interactions": {
         "full_content": "can be large: written by record_interaction, lists read content_preview",
+    },
+    "user_settings": {
+        "id": "one row per user: named by user_id",
+        "created_at": "bookkeeping (a user without a row gets the defaults, and no times)",
+        "updated_at": "bookkeeping",
     },
     "ai_usage_stats": {
         "id": "a day's row is named by (user_id, date)",

@@ -7,7 +7,8 @@ select columns_are('public', 'ai_interactions', array[
   'id', 'agent_id', 'title', 'description', 'interaction_type_id', 'external_link', 'external_id',
   'external_metadata', 'content_preview', 'full_content', 'input_tokens', 'output_tokens',
   'total_cost', 'tags', 'keywords', 'satisfaction_rating', 'usefulness_rating', 'feedback_notes',
-  'started_at', 'ended_at', 'duration_minutes', 'status', 'user_id', 'created_at', 'updated_at'
+  'started_at', 'ended_at', 'duration_minutes', 'status', 'user_id', 'created_at', 'updated_at',
+  'vendor_id', 'service_id'
 ]);
 select col_is_pk('public', 'ai_interactions', 'id', 'id is the primary key');
 select col_type_is(
@@ -42,7 +43,8 @@ select indexes_are('public', 'ai_interactions', array[
   'ai_interactions_pkey', 'idx_ai_interactions_user_id', 'idx_ai_interactions_created_at',
   'idx_ai_interactions_cost', 'ai_interactions_agent_id_user_id_started_at_idx',
   'ai_interactions_started_at_idx', 'ai_interactions_interaction_type_id_idx',
-  'ai_interactions_tags_idx', 'ai_interactions_keywords_idx', 'ai_interactions_external_metadata_idx'
+  'ai_interactions_tags_idx', 'ai_interactions_keywords_idx', 'ai_interactions_external_metadata_idx',
+  'ai_interactions_vendor_id_idx', 'ai_interactions_service_id_vendor_id_idx'
 ]);
 select is(
   (
@@ -79,7 +81,7 @@ select triggers_are('public', 'ai_interactions', array[
   'ai_interactions_derive_duration', 'ai_interactions_set_updated_at',
   'ai_interactions_count_agent_usage_insert', 'ai_interactions_count_agent_usage_delete',
   'ai_interactions_count_agent_usage_truncate', 'ai_interactions_recount_agent_usage_on_move',
-  'ai_interactions_a_require_visible_references'
+  'ai_interactions_a_require_visible_references', 'ai_interactions_b_record_vendor'
 ]);
 
 -- Table privileges: anon nothing; authenticated and service_role read and delete.

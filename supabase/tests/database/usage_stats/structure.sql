@@ -146,9 +146,9 @@ select is(
         select from pg_extension
         where extname = 'pg_cron'
       )
-      then '15 0 * * * select public.update_daily_usage_stats()'
+      then '15 0 * * * select public.update_daily_usage_stats((now() at time zone ''UTC'')::date - 2), public.update_daily_usage_stats()'
   end,
-  'pg_cron (where installed) refreshes yesterday''s statistics at 00:15'
+  'pg_cron (where installed) refreshes the day before yesterday and yesterday at 00:15 UTC'
 );
 
 select * from finish();

@@ -1,0 +1,222 @@
+-- Rollback of 20261130170200_daily_usage_stats_by_local_day.sql: the definitions of
+-- 20261130120000 (UTC days, vendors of the agents' current settings).
+create or replace function private.refresh_daily_usage_stats_of(target_date date, only_user uuid)
+returns integer
+language plpgsql
+volatile
+security invoker
+set search_path = ''
+as $$
+declare
+  day_start timestamptz := target_date::timestamp at time zone 'UTC';
+  day_end timestamptz := (target_date + 1)::timestamp at time zone 'UTC';
+  written integer;
+begin
+  with day_rows as (
+    select
+      i.user_id,
+      i.agent_id,
+      a.vendor_id,
+      i.duration_minutes,
+      i.input_tokens,
+      i.output_tokens,
+      coalesce(i.total_cost, 0) as cost,
+      i.satisfaction_rating,
+      i.usefulness_rating
+    from public.ai_interactions as i
+    inner join public.ai_agents as a on a.id = i.agent_id and a.user_id = i.user_id
+    where
+      i.started_at >= day_start and i.started_at < day_end
+      and (only_user is null or i.user_id = only_user)
+  ),
+
+  totals as (
+    select
+      d.user_id,
+      count(*)::integer as total_interactions,
+      count(distinct d.agent_id)::integer as unique_agents_used,
+      coalesce(sum(d.duration_minutes), 0)::bigint as total_duration_minutes,
+      sum(d.cost)::numeric(38, 8) as total_cost,
+      sum(d.input_tokens)::bigint as total_input_tokens,
+      sum(d.output_tokens)::bigint as total_output_tokens,
+      avg(d.satisfaction_rating)::real as avg_satisfaction,
+      avg(d.usefulness_rating)::real as avg_usefulness
+    from day_rows as d
+    group by d.user_id
+  ),
+
+  features as (
+    select
+      f.user_id,
+      jsonb_object_agg(f.feature_id, f.n) as feature_usage
+    from (
+      select d.user_id, m.feature_id, count(*) as n
+      from day_rows as d
+      inner join public.agent_feature_mappings as m on m.agent_id = d.agent_id
+      group by d.user_id, m.feature_id
+    ) as f
+    group by f.user_id
+  ),
+
+  vendors as (
+    select
+      v.user_id,
+      jsonb_object_agg(v.vendor_id, jsonb_build_object(
+        'interactions', v.n,
+        'cost', v.cost,
+        'input_tokens', v.input_tokens,
+        'output_tokens', v.output_tokens
+      )) as vendor_usage
+    from (
+      select
+        d.user_id,
+        d.vendor_id,
+        count(*) as n,
+        sum(d.cost)::numeric(38, 8) as cost,
+        sum(d.input_tokens)::bigint as input_tokens,
+        sum(d.output_tokens)::bigint as output_tokens
+      from day_rows as d
+      group by d.user_id, d.vendor_id
+    ) as v
+    group by v.user_id
+  ),
+
+  stale as (
+    delete from public.ai_usage_stats as s
+    where
+      s.date = target_date
+      and (only_user is null or s.user_id = only_user)
+      and s.user_id not in (select t.user_id from totals as t)
+    returning 1
+  ),
+
+  upserted as (
+    insert into public.ai_usage_stats as s (
+      user_id, date, total_interactions, unique_agents_used, total_duration_minutes,
+      feature_usage, vendor_usage, total_cost, total_input_tokens, total_output_tokens,
+      avg_satisfaction, avg_usefulness
+    )
+    select
+      t.user_id,
+      target_date,
+      t.total_interactions,
+      t.unique_agents_used,
+      t.total_duration_minutes,
+      coalesce(f.feature_usage, '{}'),
+      coalesce(v.vendor_usage, '{}'),
+      t.total_cost,
+      t.total_input_tokens,
+      t.total_output_tokens,
+      t.avg_satisfaction,
+      t.avg_usefulness
+    from totals as t
+    left join features as f on f.user_id = t.user_id
+    left join vendors as v on v.user_id = t.user_id
+    on conflict (user_id, date) do update set
+      total_interactions = excluded.total_interactions,
+      unique_agents_used = excluded.unique_agents_used,
+      total_duration_minutes = excluded.total_duration_minutes,
+      feature_usage = excluded.feature_usage,
+      vendor_usage = excluded.vendor_usage,
+      total_cost = excluded.total_cost,
+      total_input_tokens = excluded.total_input_tokens,
+      total_output_tokens = excluded.total_output_tokens,
+      avg_satisfaction = excluded.avg_satisfaction,
+      avg_usefulness = excluded.avg_usefulness
+    -- Unchanged rows are left alone (updated_at too): a second run writes nothing.
+    where (
+      s.total_interactions, s.unique_agents_used, s.total_duration_minutes, s.feature_usage,
+      s.vendor_usage, s.total_cost, s.total_input_tokens, s.total_output_tokens,
+      s.avg_satisfaction, s.avg_usefulness
+    ) is distinct from (
+      excluded.total_interactions, excluded.unique_agents_used, excluded.total_duration_minutes,
+      excluded.feature_usage, excluded.vendor_usage, excluded.total_cost,
+      excluded.total_input_tokens, excluded.total_output_tokens, excluded.avg_satisfaction,
+      excluded.avg_usefulness
+    )
+    returning 1
+  )
+
+  select (select count(*) from stale) + (select count(*) from upserted) into written;
+  return written;
+end;
+$$;
+comment on function private.refresh_daily_usage_stats_of(date, uuid) is
+'The body of update_daily_usage_stats: recomputes ai_usage_stats of target_date for every user (only_user null) or for one user; returns the rows inserted, updated or deleted.';
+create or replace function public.update_daily_usage_stats(
+  target_date date default ((now() at time zone 'UTC')::date - 1)
+)
+returns integer
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  written integer := 0;
+  tenant uuid;
+  state text;
+  detail text;
+begin
+  -- EXECUTE is granted to service_role only; the function also checks its caller itself
+  -- (an allow-list: service_role, its members such as postgres and pg_cron's jobs), so a
+  -- mistaken grant, or a custom role that inherits authenticated, cannot refresh anything.
+  perform private.require_service_role('update_daily_usage_stats');
+  if target_date is null then
+    raise exception using
+      errcode = '22004',
+      message = 'target_date: must not be null',
+      hint = 'Pass a date, or omit it for yesterday (UTC).';
+  end if;
+  if not isfinite(target_date) then
+    raise exception using
+      errcode = '22023',
+      message = 'target_date: must be a finite date',
+      hint = 'Pass a calendar date such as 2026-01-31.';
+  end if;
+  -- The day's end must be a timestamp, whose range ends before the date type's.
+  if target_date > date '294276-12-30' then
+    raise exception using
+      errcode = '22023',
+      message = 'target_date: must be 294276-12-30 or earlier',
+      hint = 'Pass a calendar date such as 2026-01-31.';
+  end if;
+
+  -- One refresh of a given day at a time: a second one waits, then recomputes from a newer
+  -- snapshot, so an older result never overwrites a newer one.
+  perform pg_catalog.pg_advisory_xact_lock(
+    pg_catalog.hashtext('public.update_daily_usage_stats'), target_date - date '2000-01-01'
+  );
+
+  -- Every user in one statement; should any user's rows make it fail, every user again, one
+  -- at a time, each in its own subtransaction, so one tenant cannot stop the others.
+  begin
+    return private.refresh_daily_usage_stats_of(target_date, null);
+  exception when others then
+    null;
+  end;
+
+  for tenant in
+    select i.user_id from public.ai_interactions as i
+    where
+      i.started_at >= target_date::timestamp at time zone 'UTC'
+      and i.started_at < (target_date + 1)::timestamp at time zone 'UTC'
+    union
+    select s.user_id from public.ai_usage_stats as s
+    where s.date = target_date
+    order by 1
+  loop
+    begin
+      written := written + private.refresh_daily_usage_stats_of(target_date, tenant);
+    exception when others then
+      get stacked diagnostics state = returned_sqlstate, detail = message_text;
+      perform private.record_job_failure(
+        'update_daily_usage_stats', tenant, target_date::text, state, detail
+      );
+    end;
+  end loop;
+  return written;
+end;
+$$;
+comment on function public.update_daily_usage_stats(date) is
+'Recomputes ai_usage_stats for target_date (default: yesterday, UTC) from the raw interactions started that UTC day, for every user: upserts a row per user with interactions and deletes the rows of users with none, so the table always equals a recomputation. Idempotent: a second run changes nothing. Every status counts, deleted included (the usage and its cost happened); features and vendors are the agents'' current ones. A user whose rows make the recomputation fail is skipped (WARNING, and a row in private.job_failures); every other user is still refreshed. Returns the number of rows inserted, updated or deleted. Days are UTC for now; per-user time zones come with a later change. service_role (and pg_cron) only.';
