@@ -11,7 +11,6 @@ import io
 import psycopg
 
 API_ROLES = ("anon", "authenticated", "service_role")
-SCRATCH_DB = "agentsdb_api_docs"
 
 HEADER = """\
 # API reference
@@ -128,21 +127,3 @@ def render(conn: psycopg.Connection) -> str:
                     f"{_who(update)} | {_text(col_comment) if col_comment else ''} |\n"
                 )
     return out.getvalue()
-
-
-def render_fresh(cluster, settings) -> str:
-    """Build a scratch database on the local cluster from the migrations and the seed,
-    render its reference, drop it."""
-    from .cli import Target
-
-    admin = cluster.admin_dsn()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'drop database if exists "{SCRATCH_DB}" with (force)')
-        conn.execute(f'create database "{SCRATCH_DB}"')
-    try:
-        Target(settings, SCRATCH_DB).build(io.StringIO())
-        with psycopg.connect(cluster.app_dsn(SCRATCH_DB)) as conn:
-            return render(conn)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'drop database if exists "{SCRATCH_DB}" with (force)')

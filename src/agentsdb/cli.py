@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import datetime
 import getpass
+import io
 import json
 import os
 import re
 import shutil
 import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 
 import psycopg
@@ -49,6 +50,10 @@ def mask(url: str) -> str:
     return redact(url, [url])
 
 
+# The scratch database that docs/api.md and the types are generated from.
+SCRATCH_DB = "agentsdb_generated"
+
+
 class Target:
     """The database commands act on: DATABASE_URL when set, else the local cluster."""
 
@@ -64,6 +69,33 @@ class Target:
 
     def shown_url(self) -> str:
         return mask(self.remote) if self.remote else self.cluster.url(self.dbname)
+
+    @contextmanager
+    def schema_database(self) -> Iterator[str]:
+        """The URL of a database holding the migrations and the seed alone, for what is
+        generated from the schema (docs/api.md, the types): DATABASE_URL as it is; else a
+        scratch database on the local cluster (started for the occasion when it is not
+        running), dropped afterwards, so local experiments never leak in."""
+        if not self.cluster:
+            yield self.url
+            return
+        self.check_port()
+        started = self.cluster.init() | self.cluster.start()  # one command, even cold
+        admin = self.cluster.admin_dsn()
+        try:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'drop database if exists "{SCRATCH_DB}" with (force)')
+                conn.execute(f'create database "{SCRATCH_DB}"')
+            try:
+                scratch = Target(self.settings, SCRATCH_DB)
+                scratch.build(io.StringIO())
+                yield scratch.url
+            finally:
+                with psycopg.connect(admin, autocommit=True) as conn:
+                    conn.execute(f'drop database if exists "{SCRATCH_DB}" with (force)')
+        finally:
+            if started:
+                self.cluster.stop()
 
     def ensure_running(self) -> None:
         if self.cluster and not self.cluster.running():
@@ -601,8 +633,8 @@ def cmd_demo(target: Target, args, out) -> None:
 
 
 def cmd_types(target: Target, args, out) -> None:
-    target.ensure_running()
-    typegen.command(target.settings.project_dir, target.url, args.lang, args.check, out)
+    with target.schema_database() as url:
+        typegen.command(target.settings.project_dir, url, args.lang, args.check, out)
 
 
 def iso_date(text: str) -> datetime.date:
@@ -738,21 +770,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_docs(target: Target, args, out) -> None:
-    """docs/api.md from the database's own catalog: on the local cluster (started for the
-    occasion when it is not running), from a scratch database built from the migrations
-    alone, so local experiments never leak in."""
+    """docs/api.md from the database's own catalog (of `Target.schema_database`)."""
     path = target.settings.project_dir / "docs" / "api.md"
-    if target.cluster:
-        target.check_port()
-        started = target.cluster.init() | target.cluster.start()  # one command, even cold
-        try:
-            text = apidoc.render_fresh(target.cluster, target.settings)
-        finally:
-            if started:
-                target.cluster.stop()
-    else:
-        with target.connect() as conn:
-            text = apidoc.render(conn)
+    with target.schema_database() as url, psycopg.connect(url) as conn:
+        text = apidoc.render(conn)
     if args.write:
         if not is_agentsdb_project(target.settings.project_dir):
             raise CliError(
