@@ -59,6 +59,11 @@ async def _arun(transport, steps: Generator) -> Any:
         return done.value
 
 
+def _api_role(user_id: UUID | str | None, service_role: bool) -> str:
+    """The API role a direct client acts as: service_role, a signed-in user, or anon."""
+    return "service_role" if service_role else ("authenticated" if user_id else "anon")
+
+
 class Client:
     """One user's (or the service role's) view of agentsdb.
 
@@ -89,8 +94,7 @@ class Client:
         cls, dsn: str, *, user_id: UUID | str | None = None, service_role: bool = False
     ) -> Client:
         """Direct PostgreSQL, each call run as PostgREST runs a request."""
-        role = "service_role" if service_role else ("authenticated" if user_id else "anon")
-        return cls(PostgresTransport(dsn, role, user_id))
+        return cls(PostgresTransport(dsn, _api_role(user_id, service_role), user_id))
 
     @classmethod
     def supabase(cls, url: str, key: str, *, access_token: str | None = None) -> Client:
@@ -153,8 +157,7 @@ class AsyncClient:
     def postgres(
         cls, dsn: str, *, user_id: UUID | str | None = None, service_role: bool = False
     ) -> AsyncClient:
-        role = "service_role" if service_role else ("authenticated" if user_id else "anon")
-        return cls(AsyncPostgresTransport(dsn, role, user_id))
+        return cls(AsyncPostgresTransport(dsn, _api_role(user_id, service_role), user_id))
 
     @classmethod
     def supabase(
