@@ -1,0 +1,948 @@
+"""`agentsdb bench`: how fast the real paths are, as ratios to a bare baseline.
+
+Every figure is measured twice in the same run on the same data: once through the path an
+app or a service really takes (PostgREST's transaction, role and JWT claims, RLS, triggers,
+pricing, rollups), once as the bare minimum PostgreSQL needs for the same result (a plain
+table with the same indexes, the owner's query with an explicit filter). The ratio between
+the two is the figure that travels between machines; the absolute medians and p95 are kept
+for the record.
+
+The data is generated set-based (generate_series) into a scratch database built from the
+migrations: users with time zones, agents, skewed activity (a few heavy users and agents,
+a long tail), interactions made of one to four model calls over several months, priced at
+the catalog's prices. The database is the caller's to create and drop (the CLI builds a
+scratch one on the local cluster; the smoke test a throwaway one).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import platform
+import random
+import statistics
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from .request import claims_for, set_request
+from .task_bench import claim_throughput
+
+REPORT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    users: int
+    agents: int
+    calls: int  # model calls in the generated history
+    days: int  # of history, ending now
+    chunk: int  # calls generated per statement
+    ingest_rows: int  # per ingest variant, in batches of `batch`
+    batch: int
+    clients: int  # concurrent one-call requests
+    requests_per_client: int
+    read_reps: int  # samples per dashboard query and side
+    refresh_reps: int
+    claim_tasks: int  # tasks claimed and completed by each queue, 8 workers
+
+
+SCALES = {
+    "small": Scale("small", 20, 100, 20_000, 90, 20_000, 2_000, 500, 8, 25, 15, 3, 1_000),
+    "medium": Scale(
+        "medium", 200, 2_000, 1_000_000, 180, 200_000, 20_000, 1_000, 8, 150, 60, 5, 10_000
+    ),
+    "large": Scale(
+        "large", 1_000, 10_000, 10_000_000, 180, 250_000, 100_000, 1_000, 8, 500, 200, 5, 50_000
+    ),
+}
+
+TIME_ZONES = (
+    "America/New_York",
+    "Europe/Paris",
+    "Asia/Tokyo",
+    "America/Los_Angeles",
+    "Europe/London",
+    "Asia/Kolkata",
+    "Australia/Sydney",
+    "America/Sao_Paulo",
+)
+
+# The goals of issue 12: (comparison, value) of each workload's ratio.
+GOALS = {
+    "ingest": (">=", 0.5),
+    "single": (">=", 0.5),
+    "refresh": ("<=", 1.5),
+    "dashboard": ("<=", 1.2),
+    "storage": ("<=", 2.0),
+    "claims": (">=", 0.5),  # issue 13
+}
+DASHBOARD_P95_MS = 10.0
+
+Progress = Callable[[str, int, int], None]
+
+
+def _quiet(label: str, done: int, total: int) -> None:
+    pass
+
+
+# -- measuring -----------------------------------------------------------------------------
+
+
+def summary(samples_s: list[float]) -> dict[str, float]:
+    """Median and p95 (nearest rank) in milliseconds, and the sample count."""
+    ordered = sorted(samples_s)
+    p95 = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+    return {
+        "median_ms": round(statistics.median(ordered) * 1000, 3),
+        "p95_ms": round(p95 * 1000, 3),
+        "samples": len(ordered),
+    }
+
+
+def figure(
+    workload: str,
+    name: str,
+    real: dict[str, Any],
+    baseline: dict[str, Any],
+    ratio: float,
+    note: str = "",
+) -> dict[str, Any]:
+    op, goal = GOALS[workload]
+    meets = ratio >= goal if op == ">=" else ratio <= goal
+    if workload == "dashboard":
+        meets = meets and real["p95_ms"] < DASHBOARD_P95_MS
+    return {
+        "workload": workload,
+        "name": name,
+        "ratio": round(ratio, 3),
+        "goal": f"{op} {goal}"
+        + (f" and p95 < {DASHBOARD_P95_MS:g} ms" if workload == "dashboard" else ""),
+        "meets_goal": bool(meets),
+        "real": real,
+        "baseline": baseline,
+        "note": note,
+    }
+
+
+def timed(fn: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+# -- the data --------------------------------------------------------------------------------
+
+
+def generate(conn: psycopg.Connection, scale: Scale, progress: Progress) -> dict[str, Any]:
+    """Users (most with a time zone), agents (one per user, the rest skewed towards a few
+    users, 2% public), then the history in chunks of consecutive time, oldest first, so the
+    tables are laid out as years of arrivals would lay them out: each chunk's interactions
+    (agents chosen with a power law: a few agents do most of the work) and their 1 to 4 model
+    calls each, priced at the catalog price valid at each start, interaction totals equal to
+    the sums of their calls. Triggers run as on any insert (statement-level ones once per
+    chunk). Returns what was made."""
+    started = time.perf_counter()
+    conn.execute("create schema bench")
+    conn.execute(
+        "create table bench.users as"
+        " select g as n, gen_random_uuid() as id from generate_series(1, %s) as g",
+        (scale.users,),
+    )
+    conn.execute(
+        "insert into auth.users (id, aud, role, email)"
+        " select id, 'authenticated', 'authenticated', 'bench-' || n || '@bench.invalid'"
+        " from bench.users"
+    )
+    # Seven users in ten report in a zone other than UTC; the rest have no settings row.
+    conn.execute(
+        "insert into public.user_settings (user_id, time_zone)"
+        " select u.id, (%s::text[])[1 + u.n %% %s] from bench.users as u where u.n %% 10 < 7",
+        (list(TIME_ZONES), len(TIME_ZONES)),
+    )
+    # The services that have a price, so most calls are priced.
+    conn.execute(
+        "create table bench.services as"
+        " select row_number() over (order by s.id) as n, s.id, s.vendor_id, s.service_name"
+        " from public.vendor_services as s"
+        " where s.is_active"
+        " and exists (select from public.service_prices as p where p.service_id = s.id)"
+    )
+    (services,) = conn.execute("select count(*) from bench.services").fetchone()
+    if services == 0:
+        raise RuntimeError("the catalog has no priced service: was supabase/seed.sql applied?")
+    conn.execute(
+        "create table bench.agents as"
+        " select g as n, gen_random_uuid() as id,"
+        "   case when g <= %(users)s then g"
+        "        else 1 + floor(%(users)s * power(random(), 2))::int end as user_n,"
+        "   1 + (g * 7919) %% %(services)s as service_n,"
+        "   g %% 50 = 0 as is_public"
+        " from generate_series(1, %(agents)s) as g",
+        {"users": scale.users, "agents": scale.agents, "services": services},
+    )
+    conn.execute(
+        "insert into public.ai_agents"
+        " (id, name, vendor_id, service_id, model_name, user_id, is_public, tags)"
+        " select a.id, 'bench agent ' || a.n, s.vendor_id, s.id, s.service_name, u.id,"
+        "   a.is_public, array['bench']"
+        " from bench.agents as a"
+        " join bench.users as u on u.n = a.user_n"
+        " join bench.services as s on s.n = a.service_n"
+    )
+    conn.execute("create index on bench.agents (n)")
+    conn.execute("analyze bench.agents")
+    conn.execute("analyze bench.services")
+    conn.execute("analyze bench.users")
+
+    end = datetime.now(UTC) - timedelta(minutes=5)
+    start = end - timedelta(days=scale.days)
+    chunks = max(1, math.ceil(scale.calls / scale.chunk))
+    span = (end - start) / chunks
+    calls_done = 0
+    for c in range(chunks):
+        n_calls = min(scale.chunk, scale.calls - calls_done)
+        _generate_chunk(conn, scale, start + span * c, start + span * (c + 1), n_calls)
+        calls_done += n_calls
+        progress("generating history", c + 1, chunks)
+    progress("analyzing", 0, 1)
+    for table in ("public.ai_interactions", "public.model_calls", "public.ai_agents"):
+        conn.execute(f"vacuum (analyze) {table}")
+    progress("analyzing", 1, 1)
+
+    # The daily statistics of every day of the history, as the nightly job would have left
+    # them (refreshed once per day).
+    days = [(start + timedelta(days=d)).date() for d in range(scale.days + 1)]
+    for i, day in enumerate(days):
+        conn.execute("select public.update_daily_usage_stats(%s)", (day,))
+        progress("daily statistics", i + 1, len(days))
+    conn.execute("vacuum (analyze) public.ai_usage_stats")
+    counts = conn.execute(
+        "select (select count(*) from public.ai_interactions),"
+        " (select count(*) from public.model_calls)"
+    ).fetchone()
+    return {
+        "users": scale.users,
+        "agents": scale.agents,
+        "interactions": counts[0],
+        "model_calls": counts[1],
+        "days": scale.days,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "generation_s": round(time.perf_counter() - started, 1),
+    }
+
+
+def _generate_chunk(
+    conn: psycopg.Connection, scale: Scale, t0: datetime, t1: datetime, n_calls: int
+) -> None:
+    n_interactions = max(1, round(n_calls / 2.5))  # 1 to 4 calls each, 2.5 on average
+    with conn.transaction():
+        conn.execute(
+            "create temporary table gen_i on commit drop as"
+            " select gen_random_uuid() as id, a.id as agent_id, u.id as user_id,"
+            "   s.vendor_id, s.id as service_id, s.service_name as model_name, r.started_at,"
+            "   1 + floor(random() * 4)::int as n_calls, r.g"
+            " from ("
+            "   select g, 1 + floor(%(agents)s * power(random(), 2.5))::int as agent_n,"
+            "     %(t0)s::timestamptz + random() * (%(t1)s::timestamptz - %(t0)s::timestamptz)"
+            "       as started_at"
+            "   from generate_series(1, %(n)s) as g"
+            " ) as r"
+            " join bench.agents as a on a.n = r.agent_n"
+            " join bench.users as u on u.n = a.user_n"
+            " join bench.services as s on s.n = a.service_n",
+            {"agents": scale.agents, "t0": t0, "t1": t1, "n": n_interactions},
+        )
+        # Each call a few seconds after the previous one of its interaction; token counts
+        # skewed (most calls small, a few large); cached and reasoning tokens only where
+        # the price has a rate for them, so every call of a priced service is priced.
+        conn.execute(
+            "create temporary table gen_c on commit drop as"
+            " select gen_random_uuid() as id, i.id as interaction_id, i.user_id, i.agent_id,"
+            "   i.vendor_id, i.service_id, i.model_name, t.started_at,"
+            "   t.input_tokens, t.output_tokens,"
+            "   case when p.cached_input_per_million is null then 0"
+            "        else (t.input_tokens * random() * 0.5)::int end as cached_input_tokens,"
+            "   case when p.reasoning_per_million is null then 0"
+            "        else (t.output_tokens * random())::int end as reasoning_tokens,"
+            "   p.id as price_id, p.input_per_million, p.cached_input_per_million,"
+            "   p.output_per_million, p.reasoning_per_million, p.per_request,"
+            "   t.latency_ms,"
+            "   case when random() < 0.02 then 'failed' else 'succeeded' end as status"
+            " from gen_i as i"
+            " cross join lateral generate_series(1, i.n_calls) as k"
+            " cross join lateral (select"
+            "   i.started_at + (k - 1) * interval '7 seconds' as started_at,"
+            "   (50 + 4000 * power(random(), 3))::int as input_tokens,"
+            "   (20 + 1500 * power(random(), 3))::int as output_tokens,"
+            "   (200 + 6000 * random())::int as latency_ms"
+            " ) as t"
+            " left join lateral ("
+            "   select p.* from public.service_prices as p"
+            "   where p.service_id = i.service_id and p.valid_during @> t.started_at"
+            "     and p.input_per_million is not null and p.output_per_million is not null"
+            "   limit 1"
+            " ) as p on true"
+        )
+        conn.execute(
+            "insert into public.ai_interactions (id, agent_id, user_id, title,"
+            " interaction_type_id, input_tokens, output_tokens, total_cost, started_at,"
+            " ended_at, status, vendor_id, service_id, satisfaction_rating)"
+            " select i.id, i.agent_id, i.user_id, 'bench interaction ' || i.g,"
+            "   (select t.id from public.interaction_types as t order by t.id"
+            "    offset (i.g % 3) limit 1),"
+            "   s.input_tokens, s.output_tokens, round(s.cost, 8), i.started_at,"
+            "   s.ended_at, 'completed', i.vendor_id, i.service_id,"
+            "   case when i.g % 5 = 0 then 1 + (i.g / 5) % 5 end"
+            " from gen_i as i"
+            " join ("
+            "   select c.interaction_id,"
+            "     sum(c.input_tokens + c.cached_input_tokens)::int as input_tokens,"
+            "     sum(c.output_tokens + c.reasoning_tokens)::int as output_tokens,"
+            "     sum(" + _COST + ") as cost,"
+            "     max(c.started_at + c.latency_ms * interval '1 millisecond') as ended_at"
+            "   from gen_c as c group by c.interaction_id"
+            " ) as s on s.interaction_id = i.id"
+            " order by i.started_at"
+        )
+        conn.execute(
+            "insert into public.model_calls (id, user_id, agent_id, interaction_id, vendor_id,"
+            " service_id, model_name, input_tokens, cached_input_tokens, output_tokens,"
+            " reasoning_tokens, cost, price_id, latency_ms, status, started_at, ended_at,"
+            " idempotency_key)"
+            " select c.id, c.user_id, c.agent_id, c.interaction_id, c.vendor_id, c.service_id,"
+            "   c.model_name, c.input_tokens, c.cached_input_tokens, c.output_tokens,"
+            "   c.reasoning_tokens, " + _COST + ", c.price_id, c.latency_ms, c.status,"
+            "   c.started_at, c.started_at + c.latency_ms * interval '1 millisecond',"
+            "   c.id::text"
+            " from gen_c as c order by c.started_at"
+        )
+
+
+# The exact cost of a generated call (gen_c as c), as record_model_calls prices it.
+_COST = (
+    "case when c.price_id is null then null else ("
+    " c.input_tokens::numeric * c.input_per_million"
+    " + c.cached_input_tokens::numeric * coalesce(c.cached_input_per_million, 0)"
+    " + c.output_tokens::numeric * c.output_per_million"
+    " + c.reasoning_tokens::numeric * coalesce(c.reasoning_per_million, 0)"
+    ") * 0.000001 + coalesce(c.per_request, 0) end"
+)
+
+
+# -- workload 5: storage ---------------------------------------------------------------------
+
+
+def storage(conn: psycopg.Connection, scale: Scale) -> dict[str, Any]:
+    """Bytes per model call of public.model_calls with its indexes (and TOAST), against a
+    plain table of the same columns holding the same rows with only its primary key, both
+    freshly loaded and vacuumed. At most a million rows are copied for the bare table."""
+    sample = min(scale.calls, 1_000_000)
+    conn.execute("create table bench.bare_pk (like public.model_calls including defaults)")
+    conn.execute("alter table bench.bare_pk add primary key (id)")
+    conn.execute(
+        "insert into bench.bare_pk select * from public.model_calls order by started_at limit %s",
+        (sample,),
+    )
+    conn.execute("vacuum (analyze) bench.bare_pk")
+    real_bytes, calls, bare_bytes, bare_rows, usage_bytes = conn.execute(
+        "select pg_total_relation_size('public.model_calls'),"
+        " (select count(*) from public.model_calls),"
+        " pg_total_relation_size('bench.bare_pk'),"
+        " (select count(*) from bench.bare_pk),"
+        # Everything the usage history occupies, whatever branch added it: every table of
+        # public and private with more rows than the catalog could have.
+        " (select sum(pg_total_relation_size(c.oid)) from pg_catalog.pg_class as c"
+        "  join pg_catalog.pg_namespace as n on n.oid = c.relnamespace"
+        "  where c.relkind in ('r', 'p', 'm') and n.nspname in ('public', 'private'))"
+    ).fetchone()
+    real = real_bytes / calls
+    bare = bare_bytes / bare_rows
+    conn.execute("drop table bench.bare_pk")
+    return figure(
+        "storage",
+        "bytes per model call, indexes included",
+        {"bytes_per_call": round(real, 1), "total_bytes": real_bytes, "calls": calls},
+        {"bytes_per_call": round(bare, 1), "total_bytes": bare_bytes, "calls": bare_rows},
+        real / bare,
+        note=(
+            "model_calls with every index vs a plain copy with its primary key; every table "
+            f"of public and private together: {usage_bytes / calls:.0f} bytes per call"
+        ),
+    )
+
+
+# -- workload 3: a day's statistics ----------------------------------------------------------
+
+
+def refresh(conn: psycopg.Connection, scale: Scale, progress: Progress) -> dict[str, Any]:
+    """update_daily_usage_stats of the busiest full day, as the nightly job runs it (as
+    postgres, a member of service_role), against a bare GROUP BY of the same day's rows by
+    user and vendor (counts and sums) read from the same source: private.usage_events when
+    the ledger has it, else the interactions."""
+    source = (
+        "private.usage_events"
+        if conn.execute("select to_regclass('private.usage_events') is not null").fetchone()[0]
+        else "public.ai_interactions"
+    )
+    (day,) = conn.execute(
+        "select (started_at at time zone 'UTC')::date as d from public.ai_interactions"
+        " where started_at < date_trunc('day', now() at time zone 'UTC') at time zone 'UTC'"
+        " group by 1 order by count(*) desc limit 1"
+    ).fetchone()
+    (rows,) = conn.execute(
+        f"select count(*) from {source}"  # noqa: S608 (a fixed name)
+        " where started_at >= %s::date::timestamp at time zone 'UTC'"
+        " and started_at < (%s::date + 1)::timestamp at time zone 'UTC'",
+        (day, day),
+    ).fetchone()
+    cost = "cost" if source == "private.usage_events" else "total_cost"
+    bare_sql = (
+        f"select user_id, vendor_id, count(*), count(distinct agent_id), sum(input_tokens),"  # noqa: S608
+        f" sum(output_tokens), sum({cost}) from {source}"
+        " where started_at >= %s::date::timestamp at time zone 'UTC'"
+        " and started_at < (%s::date + 1)::timestamp at time zone 'UTC'"
+        " group by user_id, vendor_id"
+    )
+    real_s, bare_s = [], []
+    for i in range(scale.refresh_reps):
+        real_s.append(
+            timed(lambda: conn.execute("select public.update_daily_usage_stats(%s)", (day,)))
+        )
+        bare_s.append(timed(lambda: conn.execute(bare_sql, (day, day)).fetchall()))
+        progress("refresh", i + 1, scale.refresh_reps)
+    real, bare = summary(real_s), summary(bare_s)
+    return figure(
+        "refresh",
+        f"update_daily_usage_stats of one day ({rows} rows)",
+        real,
+        bare,
+        real["median_ms"] / bare["median_ms"],
+        note=f"{day}, bare: GROUP BY user, vendor over {source}",
+    )
+
+
+# -- workload 4: dashboards ------------------------------------------------------------------
+
+
+@dataclass
+class Read:
+    name: str
+    user_sql: str  # as the signed-in user: RLS does the filtering
+    owner_sql: str  # as the table owner: the explicit filter
+    params: dict[str, Any]
+
+
+def dashboard_reads(conn: psycopg.Connection) -> tuple[list[Read], uuid.UUID]:
+    """The reads of a dashboard, for the user with the most history (their busiest agent,
+    the last full month)."""
+    (user_id,) = conn.execute(
+        "select user_id from public.ai_interactions group by user_id order by count(*) desc limit 1"
+    ).fetchone()
+    (agent_id,) = conn.execute(
+        "select agent_id from public.ai_interactions where user_id = %s"
+        " group by agent_id order by count(*) desc limit 1",
+        (user_id,),
+    ).fetchone()
+    today = datetime.now(UTC).date()
+    month_end = today.replace(day=1)
+    month_start = (month_end - timedelta(days=1)).replace(day=1)
+    p = {
+        "user_id": user_id,
+        "agent_id": agent_id,
+        "from": month_start,
+        "to": month_end,
+        "last": month_end - timedelta(days=1),
+    }
+    reads = [
+        Read(
+            "agent_summary (my agents)",
+            "select * from public.agent_summary where user_id = %(user_id)s",
+            "select * from public.agent_summary where user_id = %(user_id)s",
+            p,
+        ),
+        Read(
+            "recent_interactions, first page of 20",
+            "select * from public.recent_interactions limit 20",
+            "select * from public.recent_interactions where user_id = %(user_id)s limit 20",
+            p,
+        ),
+        Read(
+            "get_agent_usage_summary, 30 days",
+            "select * from public.get_agent_usage_summary(agent_id => %(agent_id)s, days => 30)",
+            "select * from public.get_agent_usage_summary(agent_id => %(agent_id)s, days => 30)",
+            p,
+        ),
+        Read(
+            "ai_usage_stats, one month",
+            "select * from public.ai_usage_stats where date >= %(from)s and date < %(to)s"
+            " order by date",
+            "select * from public.ai_usage_stats where date >= %(from)s and date < %(to)s"
+            " and user_id = %(user_id)s order by date",
+            p,
+        ),
+    ]
+    # Security definer functions: the user is the caller; the owner's side (outside the API
+    # roles) names the user, as the service role does.
+    breakdown = (
+        "select * from public.get_cost_breakdown(period => 'month', group_by => 'model',"
+        " from_date => %(from)s, to_date => %(last)s{})"
+    )
+    reads.append(
+        Read(
+            "cost breakdown, one month",
+            breakdown.format(""),
+            breakdown.format(", user_id => %(user_id)s"),
+            p,
+        )
+    )
+    reads.append(
+        Read(
+            "budget status",
+            "select * from public.get_budget_status()",
+            "select * from public.get_budget_status(user_id => %(user_id)s)",
+            p,
+        )
+    )
+    return reads, user_id
+
+
+def dashboards(conn: psycopg.Connection, scale: Scale, progress: Progress) -> list[dict[str, Any]]:
+    """Each read in a read-only transaction as PostgREST runs it (role authenticated, the
+    user's JWT claims), against the same read as the owner (postgres, RLS not applied) with
+    the user's filter written out; the claims are set on both sides, so functions that read
+    auth.uid() answer the same. The two sides alternate; only the query is timed."""
+    reads, user_id = dashboard_reads(conn)
+    claims = claims_for("authenticated", user_id)
+    figures = []
+    for r_i, read in enumerate(reads):
+        user_s, owner_s = [], []
+        for _ in range(scale.read_reps + 2):
+            user_s.append(_read_once(conn, read.user_sql, read.params, claims, as_user=True))
+            owner_s.append(_read_once(conn, read.owner_sql, read.params, claims, as_user=False))
+        user_s, owner_s = user_s[2:], owner_s[2:]  # the first two warm the caches
+        real, bare = summary(user_s), summary(owner_s)
+        figures.append(
+            figure(
+                "dashboard",
+                read.name,
+                real,
+                bare,
+                real["median_ms"] / bare["median_ms"],
+                note="as the user vs as the owner with an explicit filter",
+            )
+        )
+        progress("dashboard reads", r_i + 1, len(reads))
+    return figures
+
+
+def _read_once(
+    conn: psycopg.Connection, sql: str, params: dict[str, Any], claims: dict, as_user: bool
+) -> float:
+    with conn.transaction():
+        conn.execute("set transaction read only")
+        if as_user:
+            set_request(conn, claims)
+        else:
+            conn.execute("select set_config('request.jwt.claims', %s, true)", (json.dumps(claims),))
+        start = time.perf_counter()
+        conn.execute(sql, params).fetchall()
+        return time.perf_counter() - start
+
+
+# -- workload 1: bulk ingest -----------------------------------------------------------------
+
+
+def _bare_table(conn: psycopg.Connection, progress: Progress) -> None:
+    """bench.bare_calls: the columns, defaults and indexes of model_calls (primary key and
+    unique keys included), no constraint, trigger or policy, holding the same rows."""
+    progress("copying model_calls to a bare table", 0, 1)
+    conn.execute(
+        "create table bench.bare_calls"
+        " (like public.model_calls including defaults including indexes)"
+    )
+    conn.execute("insert into bench.bare_calls select * from public.model_calls")
+    conn.execute("vacuum (analyze) bench.bare_calls")
+    progress("copying model_calls to a bare table", 1, 1)
+
+
+def _ingest_entries(
+    conn: psycopg.Connection, n: int, batch: int, one_user: bool, rng_seed: int
+) -> list[list[dict[str, Any]]]:
+    """Batches of new calls of the last hour: across every agent (service_role), or each
+    batch from one user's agents (authenticated)."""
+    agents = conn.execute(
+        "select a.id, a.user_id from public.ai_agents as a order by a.id"
+    ).fetchall()
+    by_user: dict[Any, list] = {}
+    for agent_id, user_id in agents:
+        by_user.setdefault(user_id, []).append(agent_id)
+    users = sorted(by_user)
+    rng = random.Random(rng_seed)  # noqa: S311 (test data, not secrets)
+    now = datetime.now(UTC)
+    entries = []
+    for i in range(n):
+        if one_user:
+            agent_id = rng.choice(by_user[users[(i // batch) % len(users)]])
+        else:
+            agent_id = rng.choice(agents)[0]
+        entries.append(
+            {
+                "agent_id": str(agent_id),
+                "input_tokens": rng.randint(50, 4000),
+                "output_tokens": rng.randint(20, 1500),
+                "latency_ms": rng.randint(200, 6000),
+                "started_at": (now - timedelta(seconds=rng.randint(1, 3600))).isoformat(),
+                "idempotency_key": str(uuid.uuid4()),
+            }
+        )
+    return entries
+
+
+def ingest(conn: psycopg.Connection, scale: Scale, progress: Progress) -> list[dict[str, Any]]:
+    """record_model_calls in batches, each a PostgREST request (one transaction, role and
+    claims set): as service_role across all agents, and as each user for their own agents;
+    after each batch, a bare COPY of the very rows it recorded into bench.bare_calls (same
+    columns, defaults and indexes, nothing else). Rows per second of each side."""
+    agent_user = dict(conn.execute("select id::text, user_id from public.ai_agents").fetchall())
+    columns = [
+        r[0]
+        for r in conn.execute(
+            "select attname from pg_catalog.pg_attribute"
+            " where attrelid = 'public.model_calls'::regclass and attnum > 0"
+            " and not attisdropped order by attnum"
+        ).fetchall()
+    ]
+    copy_sql = f"copy bench.bare_calls ({', '.join(columns)}) from stdin"
+    figures = []
+    for variant, role in (("service_role", "service_role"), ("authenticated", "authenticated")):
+        entries = _ingest_entries(conn, scale.ingest_rows, scale.batch, role == "authenticated", 12)
+        batches = [entries[i : i + scale.batch] for i in range(0, len(entries), scale.batch)]
+        real_s, bare_s = [], []
+        for b_i, batch in enumerate(batches):
+            if role == "service_role":
+                claims = claims_for("service_role")
+            else:
+                claims = claims_for("authenticated", agent_user[batch[0]["agent_id"]])
+            recorded: list = []
+
+            def real(batch=batch, claims=claims, recorded=recorded) -> None:
+                with conn.transaction():
+                    set_request(conn, claims)
+                    cur = conn.execute(
+                        "select * from public.record_model_calls(calls => %s)", (Jsonb(batch),)
+                    )
+                    recorded.extend(cur.fetchall())
+
+            copied: list = []
+
+            def bare(copied=copied) -> None:
+                with conn.transaction(), conn.cursor().copy(copy_sql) as copy:
+                    for row in copied:
+                        copy.write_row(row)
+
+            real_s.append(timed(real))
+            copied.extend(
+                tuple(Jsonb(v) if isinstance(v, dict) else v for v in row) for row in recorded
+            )
+            bare_s.append(timed(bare))
+            progress(f"ingest as {variant}", b_i + 1, len(batches))
+        rows = len(entries)
+        real_rate = rows / sum(real_s)
+        bare_rate = rows / sum(bare_s)
+        figures.append(
+            figure(
+                "ingest",
+                f"bulk ingest, record_model_calls as {variant}, batches of {scale.batch}",
+                {"rows_per_s": round(real_rate), **summary(real_s)},
+                {"rows_per_s": round(bare_rate), **summary(bare_s)},
+                real_rate / bare_rate,
+                note="per batch; bare: COPY of the same rows into a plain table with the same "
+                "indexes",
+            )
+        )
+    return figures
+
+
+# -- workload 2: one call per request, 8 clients ---------------------------------------------
+
+
+def single(dsn: str, conn: psycopg.Connection, scale: Scale, progress: Progress) -> dict[str, Any]:
+    """`scale.clients` concurrent clients, each a user recording one call per request as
+    PostgREST runs record_model_call (one transaction, role authenticated, the user's
+    claims), against the same clients each inserting one row per transaction into the bare
+    table. Two rounds of each, alternating; throughput over the whole run of each side."""
+    picks = conn.execute(
+        "select distinct on (user_id) user_id, id from public.ai_agents"
+        " order by user_id, id limit %s",
+        (scale.clients,),
+    ).fetchall()
+    while len(picks) < scale.clients:
+        picks.append(picks[len(picks) % max(1, len(picks))])
+    total = 4 * scale.requests_per_client * len(picks)
+    done = [0]
+    lock = threading.Lock()
+
+    def tick() -> None:
+        with lock:
+            done[0] += 1
+            n = done[0]
+        if n % max(1, total // 20) == 0 or n == total:
+            progress("one call per request", n, total)
+
+    def client(user_id, agent_id, real: bool, n: int, out: list[float]) -> None:
+        with psycopg.connect(dsn, autocommit=True) as c:
+            claims = claims_for("authenticated", user_id)
+            for _ in range(n):
+                key = str(uuid.uuid4())
+                start = time.perf_counter()
+                with c.transaction():
+                    if real:
+                        set_request(c, claims)
+                        c.execute(
+                            "select * from public.record_model_call(agent_id => %s,"
+                            " input_tokens => 1200, output_tokens => 300, latency_ms => 900,"
+                            " idempotency_key => %s)",
+                            (agent_id, key),
+                        ).fetchall()
+                    else:
+                        c.execute(
+                            "insert into bench.bare_calls (id, user_id, agent_id, vendor_id,"
+                            " service_id, model_name, input_tokens, output_tokens, cost,"
+                            " latency_ms, started_at, idempotency_key)"
+                            " values (gen_random_uuid(), %s, %s, 'openai', 'openai_gpt4o',"
+                            " 'gpt-4o', 1200, 300, 0.006, 900, now(), %s) returning *",
+                            (user_id, agent_id, key),
+                        ).fetchall()
+                out.append(time.perf_counter() - start)
+                tick()
+
+    def round_of(real: bool) -> tuple[float, list[float]]:
+        latencies: list[float] = []
+        threads = [
+            threading.Thread(target=client, args=(u, a, real, scale.requests_per_client, latencies))
+            for u, a in picks
+        ]
+        start = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return time.perf_counter() - start, latencies
+
+    real_t = bare_t = 0.0
+    real_l: list[float] = []
+    bare_l: list[float] = []
+    for _ in range(2):
+        t, lat = round_of(True)
+        real_t, real_l = real_t + t, real_l + lat
+        t, lat = round_of(False)
+        bare_t, bare_l = bare_t + t, bare_l + lat
+    expected = 2 * scale.requests_per_client * len(picks)
+    if len(real_l) != expected or len(bare_l) != expected:
+        raise RuntimeError("a client of the one-call-per-request workload failed")
+    real_rate, bare_rate = expected / real_t, expected / bare_t
+    return figure(
+        "single",
+        f"one call per request, {len(picks)} concurrent clients",
+        {"rows_per_s": round(real_rate), **summary(real_l)},
+        {"rows_per_s": round(bare_rate), **summary(bare_l)},
+        real_rate / bare_rate,
+        note="record_model_call as PostgREST runs it vs a bare one-row INSERT per transaction",
+    )
+
+
+# -- workload 6: task claims (issue 13) ------------------------------------------------------
+
+CLAIM_WORKERS = 8
+
+
+def task_claims(dsn: str, scale: Scale, progress: Progress) -> dict[str, Any]:
+    """`CLAIM_WORKERS` workers claim and complete `scale.claim_tasks` tasks through
+    claim_next_task / complete_task as service_role (lifecycle and budget gates, triggers,
+    attempts), against the same workers on a bare UPDATE ... FOR UPDATE SKIP LOCKED queue of
+    the same table shape (agentsdb.task_bench.claim_throughput, which cleans up after
+    itself). Throughput over each whole queue."""
+    progress("task claims", 0, 1)
+    measured = claim_throughput(dsn, tasks=scale.claim_tasks, workers=CLAIM_WORKERS)
+    progress("task claims", 1, 1)
+    return figure(
+        "claims",
+        f"claims, {CLAIM_WORKERS} workers vs a bare SKIP LOCKED queue",
+        {
+            "tasks_per_s": round(measured.queue_rate),
+            "seconds": round(measured.queue_seconds, 3),
+            "tasks": measured.tasks,
+        },
+        {
+            "tasks_per_s": round(measured.bare_rate),
+            "seconds": round(measured.bare_seconds, 3),
+            "tasks": measured.tasks,
+        },
+        measured.ratio,
+        note=(
+            "claim_next_task + complete_task (two transactions per task, session-level role "
+            "and claims) vs a bare SKIP LOCKED claim and update on a like-table"
+        ),
+    )
+
+
+# -- the run ---------------------------------------------------------------------------------
+
+
+def environment(conn: psycopg.Connection) -> dict[str, Any]:
+    settings = dict(
+        conn.execute(
+            "select name, setting || coalesce(' ' || unit, '') from pg_catalog.pg_settings"
+            " where name = any(%s) order by name",
+            (
+                [
+                    "shared_buffers",
+                    "work_mem",
+                    "maintenance_work_mem",
+                    "effective_cache_size",
+                    "fsync",
+                    "synchronous_commit",
+                    "max_wal_size",
+                    "random_page_cost",
+                    "jit",
+                    "max_parallel_workers_per_gather",
+                ],
+            ),
+        ).fetchall()
+    )
+    memory = None
+    with contextlib.suppress(ValueError, OSError, AttributeError):
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    cpu_model = None
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu_model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {
+        "machine": {
+            "platform": platform.platform(),
+            "cpu": cpu_model,
+            "cpus": os.cpu_count(),
+            "memory_bytes": memory,
+            "python": platform.python_version(),
+        },
+        "postgresql": {
+            "version": conn.execute("select version()").fetchone()[0],
+            "settings": settings,
+        },
+    }
+
+
+def run(dsn: str, scale_name: str = "small", progress: Progress = _quiet) -> dict[str, Any]:
+    """Generate the data into the (empty, freshly migrated) database at `dsn`, connected as
+    its owner (postgres), run every workload, and return the report."""
+    scale = SCALES[scale_name]
+    began = time.perf_counter()
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        report: dict[str, Any] = {
+            "agentsdb_bench": REPORT_VERSION,
+            "scale": scale.name,
+            "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            **environment(conn),
+        }
+        report["data"] = generate(conn, scale, progress)
+        figures = [storage(conn, scale)]
+        figures += dashboards(conn, scale, progress)
+        figures.append(refresh(conn, scale, progress))
+        _bare_table(conn, progress)
+        figures += ingest(conn, scale, progress)
+        figures.append(single(dsn, conn, scale, progress))
+        figures.append(task_claims(dsn, scale, progress))
+    order = list(GOALS)
+    report["figures"] = sorted(figures, key=lambda f: order.index(f["workload"]))
+    report["duration_s"] = round(time.perf_counter() - began, 1)
+    validate(report)
+    return report
+
+
+# -- the report ------------------------------------------------------------------------------
+
+
+def validate(report: dict[str, Any]) -> None:
+    """Raise ValueError unless the report has the documented shape: every workload has at
+    least one figure, every ratio is a finite positive number, every timing too."""
+
+    def need(cond: bool, what: str) -> None:
+        if not cond:
+            raise ValueError(f"bench report: {what}")
+
+    need(report.get("agentsdb_bench") == REPORT_VERSION, "agentsdb_bench: wrong version")
+    need(report.get("scale") in SCALES, "scale: unknown")
+    for key in ("machine", "postgresql", "data"):
+        need(isinstance(report.get(key), dict), f"{key}: missing")
+    need(str(report["postgresql"].get("version", "")).startswith("PostgreSQL"), "version")
+    need(isinstance(report["postgresql"].get("settings"), dict), "settings: missing")
+    for key in ("users", "agents", "interactions", "model_calls"):
+        need(isinstance(report["data"].get(key), int), f"data.{key}: not an integer")
+    figures = report.get("figures")
+    need(isinstance(figures, list) and figures, "figures: empty")
+    for f in figures:
+        need(f.get("workload") in GOALS, f"figure workload {f.get('workload')!r}")
+        for key in ("name", "goal", "note"):
+            need(isinstance(f.get(key), str), f"{f.get('name')}: {key}")
+        need(isinstance(f.get("meets_goal"), bool), f"{f['name']}: meets_goal")
+        ratio = f.get("ratio")
+        need(
+            isinstance(ratio, int | float) and math.isfinite(ratio) and ratio > 0,
+            f"{f['name']}: ratio {ratio!r} is not a finite positive number",
+        )
+        for side in ("real", "baseline"):
+            values = f.get(side)
+            need(isinstance(values, dict) and values, f"{f['name']}: {side}")
+            for key, value in values.items():
+                need(
+                    isinstance(value, int | float) and math.isfinite(value) and value >= 0,
+                    f"{f['name']}: {side}.{key} = {value!r}",
+                )
+    seen = {f["workload"] for f in figures}
+    need(seen == set(GOALS), f"workloads missing: {sorted(set(GOALS) - seen)}")
+
+
+def table(report: dict[str, Any]) -> list[list[str]]:
+    """The rows of the printed table: workload, figure, ratio, goal, medians and p95."""
+    rows = []
+    for f in report["figures"]:
+        real, base = f["real"], f["baseline"]
+        if "bytes_per_call" in real:
+            detail = f"{real['bytes_per_call']:.0f} B vs {base['bytes_per_call']:.0f} B"
+        elif "tasks_per_s" in real:
+            detail = f"{real['tasks_per_s']:,} vs {base['tasks_per_s']:,} tasks/s"
+        else:
+            detail = (
+                f"{real['median_ms']:.2f}/{real['p95_ms']:.2f} ms vs "
+                f"{base['median_ms']:.2f}/{base['p95_ms']:.2f} ms"
+            )
+            if "rows_per_s" in real:
+                detail = f"{real['rows_per_s']:,} vs {base['rows_per_s']:,} rows/s; " + detail
+        rows.append(
+            [
+                f["workload"],
+                f["name"],
+                f"{f['ratio']:.2f}",
+                f["goal"],
+                "yes" if f["meets_goal"] else "NO",
+                detail,
+            ]
+        )
+    return rows

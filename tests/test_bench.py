@@ -1,0 +1,245 @@
+"""`agentsdb bench` at small scale: a smoke test (every workload gives a finite ratio, the
+report validates) and the shape of every dashboard query's plan as a signed-in user. No
+assertion on time: timings belong to the benchmark's report, not to tests."""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from agentsdb import bench
+from agentsdb.local import LocalCluster, free_port
+from agentsdb.request import claims_for, set_request
+from conftest import ROOT, build, create_database
+
+AGENTSDB = str(Path(sys.executable).parent / "agentsdb")
+HISTORY = ("ai_interactions", "model_calls")
+
+
+@pytest.fixture(scope="module")
+def small(cluster):
+    """A database built from the migrations (as `agentsdb bench` builds its scratch one),
+    filled and measured by a small run."""
+    name = create_database(cluster, "bench_small")
+    build(cluster, name)
+    report = bench.run(cluster.app_dsn(name), "small")
+    yield cluster.app_dsn(name), cluster.admin_dsn(name), report
+    with psycopg.connect(cluster.admin_dsn(), autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
+
+
+def test_small_run_gives_a_finite_ratio_for_every_workload(small):
+    _, _, report = small
+    reread = json.loads(json.dumps(report, default=str))
+    bench.validate(reread)
+    assert {f["workload"] for f in reread["figures"]} == set(bench.GOALS)
+    for f in reread["figures"]:
+        assert math.isfinite(f["ratio"]) and f["ratio"] > 0, f
+    assert reread["data"]["model_calls"] >= bench.SCALES["small"].calls * 0.99
+    assert reread["data"]["interactions"] > 0
+    names = [f["name"] for f in reread["figures"] if f["workload"] == "dashboard"]
+    assert len(names) == 6, names
+
+
+def test_generated_history_is_consistent(small):
+    """Interaction totals are the sums of their calls; most users have a time zone; the
+    activity is skewed (the busiest user has several times the median's calls)."""
+    dsn, _, _ = small
+    with psycopg.connect(dsn) as conn:
+        (wrong,) = conn.execute(
+            "select count(*) from public.ai_interactions as i"
+            " join (select interaction_id, sum(input_tokens + cached_input_tokens) as inp,"
+            "   sum(output_tokens + reasoning_tokens) as outp"
+            "   from public.model_calls where interaction_id is not null"
+            "   group by interaction_id) as s on s.interaction_id = i.id"
+            " where (i.input_tokens, i.output_tokens) <> (s.inp, s.outp)"
+        ).fetchone()
+        assert wrong == 0
+        (zones,) = conn.execute(
+            "select count(distinct time_zone) from public.user_settings"
+        ).fetchone()
+        assert zones >= 5
+        top, median = conn.execute(
+            "select max(n), percentile_cont(0.5) within group (order by n) from"
+            " (select count(*) as n from public.model_calls group by user_id) as c"
+        ).fetchone()
+        assert top > 3 * median
+        (priced,) = conn.execute(
+            "select avg((cost is not null)::int) from public.model_calls"
+        ).fetchone()
+        assert priced > 0.9
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        lambda r: r["figures"][0].update(ratio=float("nan")),
+        lambda r: r["figures"][0].update(ratio=0),
+        lambda r: r["figures"].pop(),
+        lambda r: r["figures"][0]["real"].update(median_ms=float("inf")),
+        lambda r: r.pop("postgresql"),
+    ],
+)
+def test_validate_refuses_a_broken_report(small, broken):
+    report = copy.deepcopy(small[2])
+    broken(report)
+    with pytest.raises(ValueError, match="bench report"):
+        bench.validate(report)
+
+
+def plans_as_user(
+    admin_dsn: str, sql: str, params: dict, user_id, settings: tuple[str, ...] = ()
+) -> list[dict]:
+    """Every plan PostgreSQL runs for `sql` as the signed-in user, nested statements of
+    functions included (auto_explain, sent back as notices)."""
+    plans: list[dict] = []
+    with psycopg.connect(admin_dsn) as conn:
+        conn.add_notice_handler(
+            lambda d: (
+                plans.append(json.loads(d.message_primary.split("plan:", 1)[1]))
+                if "plan:" in (d.message_primary or "")
+                else None
+            )
+        )
+        conn.execute("load 'auto_explain'")
+        for setting, value in (
+            ("log_min_duration", "0"),
+            ("log_nested_statements", "on"),
+            ("log_format", "json"),
+            ("log_verbose", "on"),
+            ("log_level", "notice"),
+        ):
+            conn.execute(f"set auto_explain.{setting} = '{value}'")
+        for setting in settings:
+            conn.execute(f"set {setting}")
+        conn.execute("set transaction read only")
+        set_request(conn, claims_for("authenticated", user_id))
+        conn.execute(sql, params).fetchall()
+        conn.rollback()
+    return [p["Plan"] for p in plans]
+
+
+# auth.uid() is a SQL function: plans show it inlined, reading the JWT claims.
+DEFINER_READS = ("cost breakdown", "budget status")
+UID_MARKERS = ("auth.uid()", "request.jwt.claim")
+CONDITIONS = ("Filter", "Index Cond", "Recheck Cond", "Join Filter", "Hash Cond", "Merge Cond")
+
+
+def uses_uid(node: dict, keys: tuple[str, ...]) -> bool:
+    text = json.dumps([node.get(k) for k in keys])
+    return any(marker in text for marker in UID_MARKERS)
+
+
+def walk(node: dict, in_initplan: bool = False):
+    """(node, whether it sits inside an InitPlan) for every node of a plan."""
+    in_initplan = in_initplan or node.get("Parent Relationship") == "InitPlan"
+    yield node, in_initplan
+    for child in node.get("Plans", []):
+        yield from walk(child, in_initplan)
+
+
+def test_dashboard_plans_read_the_history_by_index_with_auth_uid_in_initplans(small):
+    """As the user, no dashboard query scans ai_interactions or model_calls sequentially,
+    and auth.uid() is computed once per statement (an InitPlan), never per row."""
+    dsn, admin_dsn, _ = small
+    with psycopg.connect(dsn) as conn:
+        reads, user_id = bench.dashboard_reads(conn)
+    for read in reads:
+        plans = plans_as_user(admin_dsn, read.user_sql, read.params, user_id)
+        assert plans, read.name
+        initplans_with_uid = 0
+        for plan in plans:
+            for node, in_initplan in walk(plan):
+                relation = node.get("Relation Name")
+                assert not (node["Node Type"] == "Seq Scan" and relation in HISTORY), (
+                    f"{read.name}: sequential scan of {relation}"
+                )
+                if in_initplan and uses_uid(node, ("Output",)):
+                    initplans_with_uid += 1
+                assert in_initplan or not uses_uid(node, CONDITIONS), (
+                    f"{read.name}: auth.uid() evaluated per row in {node['Node Type']}"
+                )
+        # The cost breakdown and budget status are security definer functions that read
+        # auth.uid() once into a variable and filter by it: no RLS, so no InitPlan to find.
+        if not read.name.startswith(DEFINER_READS):
+            assert initplans_with_uid, f"{read.name}: RLS reads auth.uid() in an InitPlan"
+        if read.name.startswith("recent_interactions"):
+            # A page is read in index order and stops after the page: no sort of every
+            # interaction of the user (an incremental sort of equal start times is fine).
+            page = [p for p in plans if any(n.get("Relation Name") in HISTORY for n, _ in walk(p))]
+            kinds = {node["Node Type"] for plan in page for node, _ in walk(plan)}
+            assert "Sort" not in kinds, f"{read.name}: sorts all the user's rows"
+
+
+def test_the_plan_check_can_fail(small):
+    """The checks above see a sequential scan and a per-row auth.uid() when there is one
+    (index scans switched off, and auth.uid() called bare in a condition)."""
+    dsn, admin_dsn, _ = small
+    with psycopg.connect(dsn) as conn:
+        _, user_id = bench.dashboard_reads(conn)
+    plans = plans_as_user(
+        admin_dsn,
+        "select count(*) from public.model_calls where user_id = auth.uid() or cost > 0",
+        {},
+        user_id,
+        ("enable_indexscan = off", "enable_bitmapscan = off"),
+    )
+    nodes = [n for p in plans for n in walk(p)]
+    assert any(
+        n["Node Type"] == "Seq Scan" and n.get("Relation Name") == "model_calls" for n, _ in nodes
+    )
+    assert any(uses_uid(n, CONDITIONS) and not inside for n, inside in nodes)
+
+
+def test_cli_bench_prints_the_table_and_writes_json(tmp_path):
+    """The command end to end on a cluster of its own: started for the run, stopped after,
+    its scratch database gone."""
+    home = Path(tempfile.mkdtemp(prefix="agentsdb-bench-"))
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "AGENTSDB_PG_BIN")},
+        "AGENTSDB_HOME": str(home),
+        "AGENTSDB_PORT": str(port),
+    }
+    out = tmp_path / "bench.json"
+    try:
+        proc = subprocess.run(
+            [AGENTSDB, "bench", "--scale", "small", "--json", str(out)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            timeout=600,
+        )
+        assert proc.returncode == 0, proc.stderr
+        for workload in bench.GOALS:
+            assert f"\n{workload} " in proc.stdout
+        bench.validate(json.loads(out.read_text()))
+        cluster = LocalCluster(home, port)
+        assert not cluster.running(), "the cluster started for the run is stopped"
+    finally:
+        LocalCluster(home, port).destroy()
+
+
+def test_cli_bench_refuses_database_url(tmp_path):
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "AGENTSDB_PG_BIN"},
+        "DATABASE_URL": "postgresql://postgres:secret@127.0.0.1:1/postgres",
+        "AGENTSDB_HOME": str(tmp_path / "none"),
+    }
+    proc = subprocess.run(
+        [AGENTSDB, "bench"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60
+    )
+    assert proc.returncode == 1
+    assert "unset DATABASE_URL" in proc.stderr
+    assert "secret" not in proc.stderr
