@@ -24,6 +24,8 @@ Outcomes:
   not_found  SQLSTATE PT404 (HTTP 404): a function answers as if the object did not exist
   fk         SQLSTATE 23503: a composite foreign key refused it (service_role, which bypasses
              RLS, writing a row whose agent belongs to someone else)
+  required   SQLSTATE 22004: an argument the caller must give was left out (service_role
+             calling a function that acts for the signed-in user without naming the user)
 
 Operations on a relation (rows of the `rows` tables):
   select   select * where key = the caller's target row
@@ -196,6 +198,7 @@ RELATIONS: dict[str, Relation] = {
             user_id        -     si             si
             created_at     -     s              s
             updated_at     -     s              s
+            status         -     siu            siu
         """,
     ),
     "agent_feature_mappings": Relation(
@@ -312,6 +315,50 @@ RELATIONS: dict[str, Relation] = {
             avg_usefulness         -     s              s
             created_at             -     s              s
             updated_at             -     s              s
+            unpriced_events        -     s              s
+        """,
+    ),
+    # Corrections of usage (issue 10): written only by correct_interaction_usage and
+    # reprice_model_calls (security definer, service_role); the user whose spend changed reads
+    # them; nobody writes them through the API.
+    "usage_corrections": Relation(
+        rows="""
+                    anon  own   other  service
+            select  deny  allow filter allow
+            insert  deny  deny  deny   deny
+            update  deny  deny  deny   deny
+            delete  deny  deny  deny   deny
+            upsert  deny  deny  deny   deny
+        """,
+        columns="""
+                              anon  authenticated  service_role
+            id                -     s              s
+            run_id            -     s              s
+            kind              -     s              s
+            user_id           -     s              s
+            interaction_id    -     s              s
+            service_id        -     s              s
+            range_from        -     s              s
+            range_until       -     s              s
+            rows_changed      -     s              s
+            old_input_tokens  -     s              s
+            new_input_tokens  -     s              s
+            old_output_tokens -     s              s
+            new_output_tokens -     s              s
+            old_cost          -     s              s
+            new_cost          -     s              s
+            old_unpriced      -     s              s
+            new_unpriced      -     s              s
+            old_started_at    -     s              s
+            new_started_at    -     s              s
+            old_vendor_id     -     s              s
+            new_vendor_id     -     s              s
+            old_service_id    -     s              s
+            new_service_id    -     s              s
+            reason            -     s              s
+            corrected_by      -     s              s
+            corrected_by_role -     s              s
+            corrected_at      -     s              s
         """,
     ),
     # The audit trail: written only by triggers; owners read their own entries (owner_id),
@@ -399,6 +446,269 @@ RELATIONS: dict[str, Relation] = {
             time_zone  -     siu            siu
             created_at -     s              s
             updated_at -     s              s
+            message_retention_days -  siu     siu
+        """,
+    ),
+    # Lifecycle history (issue 13): written only by a trigger on ai_agents; the owner reads it
+    # (not other users, even of a public agent); nobody writes it through the API.
+    "agent_status_history": Relation(
+        rows="""
+                    anon  own   other  public  service
+            select  deny  allow filter filter  allow
+            insert  deny  deny  deny   deny    deny
+            update  deny  deny  deny   deny    deny
+            delete  deny  deny  deny   deny    deny
+            upsert  deny  deny  deny   deny    deny
+        """,
+        columns="""
+                            anon  authenticated  service_role
+            id              -     s              s
+            agent_id        -     s              s
+            user_id         -     s              s
+            from_status     -     s              s
+            to_status       -     s              s
+            reason          -     s              s
+            changed_by      -     s              s
+            changed_by_role -     s              s
+            changed_at      -     s              s
+        """,
+    ),
+    # Messages of an interaction (issue 13): the owner does everything but choose ids;
+    # service_role everything. Interaction, owner and position are fixed once written.
+    "interaction_messages": Relation(
+        rows="""
+                    anon  own   other  service
+            select  deny  allow filter allow
+            insert  deny  allow deny   allow
+            update  deny  allow filter allow
+            delete  deny  allow filter allow
+            upsert  deny  deny  deny   allow
+        """,
+        columns="""
+                              anon  authenticated  service_role
+            id                -     s              si
+            interaction_id    -     si             si
+            user_id           -     si             si
+            position          -     si             si
+            role              -     siu            siu
+            content           -     siu            siu
+            metadata          -     siu            siu
+            model_call_id     -     siu            siu
+            tokens            -     siu            siu
+            content_purged_at -     su             su
+            created_at        -     s              si
+            content_search    -     s              s
+        """,
+    ),
+    # Per-agent daily figures (issue 10, rollups): derived, written only by
+    # refresh_usage_rollups (security definer); the owner reads their rows, also those of
+    # an agent they made public (sharing an agent shares no figures).
+    "agent_usage_daily": Relation(
+        rows="""
+                    anon  own   other  public  service
+            select  deny  allow filter filter  allow
+            insert  deny  deny  deny   deny    deny
+            update  deny  deny  deny   deny    deny
+            delete  deny  deny  deny   deny    deny
+            upsert  deny  deny  deny   deny    deny
+        """,
+        columns="""
+                                 anon  authenticated  service_role
+            user_id              -     s              s
+            agent_id             -     s              s
+            day                  -     s              s
+            calls                -     s              s
+            interactions         -     s              s
+            input_tokens         -     s              s
+            cached_input_tokens  -     s              s
+            cache_write_tokens   -     s              s
+            output_tokens        -     s              s
+            reasoning_tokens     -     s              s
+            cost                 -     s              s
+            unpriced_calls       -     s              s
+            failed_calls         -     s              s
+            cancelled_calls      -     s              s
+            latency_p50_ms       -     s              s
+            latency_p95_ms       -     s              s
+            refreshed_at         -     s              s
+        """,
+    ),
+    # Budgets (issue 11): the owner manages their own; what a budget counts (scope, period,
+    # target ids) is given once; ids are the database's.
+    "budgets": Relation(
+        rows=OWNED_ROWS,
+        columns="""
+                         anon  authenticated  service_role
+            id           -     s              si
+            user_id      -     si             si
+            name         -     siu            siu
+            scope        -     si             si
+            agent_id     -     si             si
+            vendor_id    -     si             si
+            service_id   -     si             si
+            period       -     si             si
+            limit_amount -     siu            siu
+            thresholds   -     siu            siu
+            is_hard      -     siu            siu
+            created_at   -     s              s
+            updated_at   -     s              s
+        """,
+    ),
+    # Alerts are written only by the budget triggers; the owner reads and acknowledges them.
+    "budget_alerts": Relation(
+        rows="""
+                    anon  own   other  service
+            select  deny  allow filter allow
+            insert  deny  deny  deny   deny
+            update  deny  allow filter allow
+            delete  deny  deny  deny   deny
+            upsert  deny  deny  deny   deny
+        """,
+        columns="""
+                            anon  authenticated  service_role
+            id              -     s              s
+            budget_id       -     s              s
+            user_id         -     s              s
+            period_start    -     s              s
+            threshold       -     s              s
+            spent           -     s              s
+            limit_amount    -     s              s
+            created_at      -     s              s
+            acknowledged_at -     su             su
+        """,
+    ),
+    # Reservations are written only by admit_model_call and record_model_call(s).
+    "budget_reservations": Relation(
+        rows="""
+                    anon  own   other  public  service
+            select  deny  allow filter filter  allow
+            insert  deny  deny  deny   deny    deny
+            update  deny  deny  deny   deny    deny
+            delete  deny  deny  deny   deny    deny
+            upsert  deny  deny  deny   deny    deny
+        """,
+        columns="""
+                           anon  authenticated  service_role
+            id             -     s              s
+            user_id        -     s              s
+            agent_id       -     s              s
+            vendor_id      -     s              s
+            service_id     -     s              s
+            estimated_cost -     s              s
+            expires_at     -     s              s
+            settled_at     -     s              s
+            actual_cost    -     s              s
+            model_call_id  -     s              s
+            created_at     -     s              s
+        """,
+    ),
+    # Agent schedules (issue 13): one per agent, written by its owner; the database keeps
+    # next_run_at and last_run_at. Ids are the database's (no upsert on id for clients; one
+    # schedule per agent, agent_schedules_agent_id_key).
+    "agent_schedules": Relation(
+        rows="""
+                    anon  own   other  public  service
+            select  deny  allow filter filter  allow
+            insert  deny  allow deny   deny    allow
+            update  deny  allow filter filter  allow
+            delete  deny  allow filter filter  allow
+            upsert  deny  deny  deny   deny    allow
+        """,
+        columns="""
+                         anon  authenticated  service_role
+            id           -     s              si
+            agent_id     -     si             si
+            user_id      -     si             si
+            time_zone    -     siu            siu
+            active_hours -     siu            siu
+            cron         -     siu            siu
+            is_enabled   -     siu            siu
+            next_run_at  -     s              su
+            last_run_at  -     s              su
+            created_at   -     s              s
+            updated_at   -     s              s
+        """,
+    ),
+    # The task queue (issue 13): owners create and read their tasks and cancel them through
+    # cancel_task (no UPDATE); workers (service_role) write the queue columns through
+    # claim_next_task / complete_task / fail_task.
+    "agent_tasks": Relation(
+        rows="""
+                    anon  own   other  public  service
+            select  deny  allow filter filter  allow
+            insert  deny  allow deny   deny    allow
+            update  deny  deny  deny   deny    allow
+            delete  deny  deny  deny   deny    allow
+            upsert  deny  deny  deny   deny    deny
+        """,
+        columns="""
+                                 anon  authenticated  service_role
+            id                   -     s              s
+            user_id              -     si             si
+            agent_id             -     si             si
+            title                -     si             siu
+            payload              -     si             siu
+            priority             -     si             siu
+            not_before           -     si             siu
+            status               -     s              su
+            attempts             -     s              su
+            max_attempts         -     si             siu
+            backoff_seconds      -     si             siu
+            pending_dependencies -     s              s
+            claimed_by           -     s              su
+            claimed_at           -     s              su
+            claim_expires_at     -     s              su
+            result               -     s              su
+            error                -     s              su
+            created_at           -     s              s
+            updated_at           -     s              s
+            started_at           -     s              su
+            finished_at          -     s              su
+        """,
+    ),
+    # Edges of the task DAG: owners add them (same user, pending task, no cycle), nobody
+    # changes them; service_role removes them.
+    "agent_task_dependencies": Relation(
+        rows="""
+                    anon  own   other  service
+            select  deny  allow filter allow
+            insert  deny  allow deny   allow
+            update  deny  deny  deny   deny
+            delete  deny  deny  deny   allow
+            upsert  deny  deny  deny   deny
+        """,
+        columns="""
+                       anon  authenticated  service_role
+            id         -     s              si
+            task_id    -     si             si
+            depends_on -     si             si
+            user_id    -     si             si
+            satisfied  -     s              s
+            created_at -     s              s
+        """,
+    ),
+    # The execution history: written by the queue functions; owners read theirs.
+    "agent_task_attempts": Relation(
+        rows="""
+                    anon  own   other  service
+            select  deny  allow filter allow
+            insert  deny  deny  deny   allow
+            update  deny  deny  deny   allow
+            delete  deny  deny  deny   deny
+            upsert  deny  deny  deny   deny
+        """,
+        columns="""
+                             anon  authenticated  service_role
+            id               -     s              s
+            task_id          -     s              si
+            user_id          -     s              si
+            attempt          -     s              si
+            worker           -     s              si
+            claimed_at       -     s              si
+            lease_expires_at -     s              si
+            finished_at      -     s              su
+            outcome          -     s              su
+            error            -     s              su
         """,
     ),
     # Views (security_invoker): RLS of the tables beneath decides; nobody writes them.
@@ -439,6 +749,7 @@ RELATIONS: dict[str, Relation] = {
             user_id              -     s              s
             created_at           -     s              s
             updated_at           -     s              s
+            status               -     s              s
         """,
     ),
     "recent_interactions": Relation(
@@ -500,15 +811,35 @@ CROSS_TENANT = """
     ai_interactions         user_id   deny         fk              deny         deny
     user_api_keys           user_id   deny         deny            deny         deny
     ai_usage_stats          user_id   deny         deny            deny         deny
-    model_calls             agent_id        deny   deny            deny         deny
     model_calls             user_id         deny   deny            deny         deny
-    model_calls             interaction_id  deny   deny            deny         deny
+    usage_corrections       user_id         deny   deny            deny         deny
     user_settings           user_id         deny   allow           deny         deny
+    agent_status_history    agent_id        deny   deny            deny         deny
+    agent_status_history    user_id         deny   deny            deny         deny
+    interaction_messages    interaction_id  deny   fk              deny         deny
+    interaction_messages    user_id         deny   fk              deny         deny
+    agent_usage_daily       user_id         deny   deny            deny         deny
+    budgets                 agent_id        deny   fk              deny         deny
+    budgets                 user_id         deny   fk              deny         deny
+    budget_alerts           budget_id       deny   deny            deny         deny
+    budget_alerts           user_id         deny   deny            deny         deny
+    budget_reservations     agent_id        deny   deny            deny         deny
+    budget_reservations     user_id         deny   deny            deny         deny
+    agent_schedules         agent_id        deny   fk              deny         deny
+    agent_schedules         user_id         deny   fk              deny         deny
+    agent_tasks             agent_id        deny   fk              deny         deny
+    agent_tasks             user_id         deny   fk              deny         deny
+    agent_task_dependencies task_id         deny   fk              deny         deny
+    agent_task_dependencies depends_on      deny   fk              deny         deny
+    agent_task_dependencies user_id         deny   fk              deny         deny
+    agent_task_attempts     task_id         deny   fk              deny         deny
+    agent_task_attempts     user_id         deny   fk              deny         deny
 """
 
 # Every function in the exposed schemas, called with named arguments (ARGUMENTS) as PostgREST
 # does for /rpc/<name>. Functions with an agent_id or user_id argument are probed as own,
-# other (and public for agent_id); the others as user.
+# other (and public for agent_id); the others as user. due_agents finds no schedule due
+# (filter: no rows); claim_next_task takes bob's first task (alice's are already claimed).
 FUNCTIONS = """
     function                       anon  own    other     public    user   service
     get_agent_with_features        deny  allow  not_found allow     -      allow
@@ -526,6 +857,27 @@ FUNCTIONS = """
     record_model_call              deny  allow  not_found not_found -      allow
     record_model_calls             deny  -      -         -         filter filter
     set_time_zone                  deny  -      -         -         allow  deny
+    set_agent_status               deny  allow  not_found not_found -      allow
+    archive_agent                  deny  allow  not_found not_found -      allow
+    restore_agent                  deny  allow  not_found not_found -      allow
+    create_agent_from_template     deny  allow  not_found allow     -      deny
+    search_messages                deny  -      -         -         allow  deny
+    purge_message_content          deny  -      -         -         allow  allow
+    get_cost_breakdown             deny  -      -         -         allow  required
+    refresh_usage_rollups          deny  -      -         -         deny   allow
+    correct_interaction_usage      deny  -      -         -         deny   not_found
+    reprice_model_calls            deny  -      -         -         deny   allow
+    admit_model_call               deny  allow  not_found not_found -      allow
+    get_budget_status              deny  -      -         -         allow  filter
+    acknowledge_budget_alert       deny  -      -         -         not_found not_found
+    is_agent_active_now            deny  allow  not_found not_found -      allow
+    agent_next_run                 deny  allow  not_found not_found -      allow
+    due_agents                     deny  -      -         -         deny   filter
+    claim_next_task                deny  -      -         -         deny   allow
+    complete_task                  deny  -      -         -         deny   not_found
+    fail_task                      deny  -      -         -         deny   not_found
+    cancel_task                    deny  -      -         -         not_found not_found
+    add_task                       deny  allow  not_found not_found -      allow
 """
 
 # A value for every function parameter that has no default (parameters with defaults are left
@@ -542,6 +894,24 @@ ARGUMENTS: dict[str, object] = {
     "catalog": "{}",  # sync_catalog: an empty catalog document (jsonb)
     "calls": "[]",  # record_model_calls: an empty batch records nothing (no rows: filter)
     "time_zone": "UTC",  # set_time_zone
+    "status": "paused",  # set_agent_status: the matrix's agents are active
+    "template_agent_id": AGENT,  # create_agent_from_template
+    "query": "matrix",  # search_messages: build_world's messages say "matrix"
+    "older_than_days": 0,  # purge_message_content
+    # get_cost_breakdown
+    "period": "month",
+    "group_by": "model",
+    "from_date": "2026-01-01",
+    "to_date": "2026-12-31",
+    "interaction_id": "00000000-0000-4000-8000-00000000dead",  # correct_interaction_usage: none
+    "reason": "isolation matrix probe",
+    "since": "2000-01-01T00:00:00Z",  # reprice_model_calls (service_id null: every service)
+    "until": "2000-01-02T00:00:00Z",
+    "estimated_cost": "0",  # admit_model_call: nothing to hold (no hard budget refuses it)
+    "alert_id": "00000000-0000-4000-8000-00000000a1e7",  # acknowledge_budget_alert: none such
+    "worker": "matrix-worker",  # claim_next_task, complete_task, fail_task
+    "task_id": "00000000-0000-4000-8000-000000000000",  # no such task: not_found
+    "error": "matrix failure",  # fail_task
 }
 
 # Functions in schema private that an API role may execute. Check constraints run their
@@ -559,6 +929,34 @@ PRIVATE_EXECUTE: dict[str, set[str]] = {
     # The definer bodies of record_model_call(s), called by the public invoker RPCs (issue 10).
     "record_model_call": {"authenticated", "service_role"},
     "record_model_calls": {"authenticated", "service_role"},
+    # The definer bodies of the rollups' RPCs (issue 10, rollups).
+    "cost_breakdown": {"authenticated", "service_role"},
+    "refresh_usage_rollups": {"service_role"},
+    # The body of get_agent_usage_summary and agent_summary's usage columns (reads rollups).
+    "agent_interaction_totals": {"authenticated", "service_role"},
+    # The definer bodies of the corrections of usage (issue 10, the ledger).
+    "correct_interaction_usage": {"service_role"},
+    "reprice_model_calls": {"service_role"},
+    # Budgets (issue 11): the threshold predicate of a check constraint, the definer bodies
+    # of admit_model_call and get_budget_status, the settlement record_model_call(s) call,
+    # and the task queue's gate.
+    "budget_thresholds_valid": {"authenticated", "service_role"},
+    "admit_model_call": {"authenticated", "service_role"},
+    "settle_budget_reservations": {"authenticated", "service_role"},
+    "budget_status": {"authenticated", "service_role"},
+    "hard_budget_reached": {"authenticated", "service_role"},
+    # Schedules and the task queue (issue 13): pure computations the invoker RPCs run as
+    # their caller, the definer body of cancel_task, and the workers' helpers.
+    "cron_field_values": {"authenticated", "service_role"},
+    "parse_cron": {"authenticated", "service_role"},
+    "within_active_hours": {"authenticated", "service_role"},
+    "next_cron_run": {"authenticated", "service_role"},
+    "own_agent": {"authenticated", "service_role"},
+    "cancel_task": {"authenticated", "service_role"},
+    "task_retry_delay": {"service_role"},
+    "task_owner_over_hard_budget": {"service_role"},
+    "release_expired_task_claims": {"service_role"},
+    "running_task": {"service_role"},
 }
 
 # Functions in schema public and the roles EXECUTE is granted to (besides the owner). PUBLIC is
@@ -582,6 +980,27 @@ PUBLIC_EXECUTE: dict[str, set[str]] = {
     "record_model_call": {"authenticated", "service_role"},
     "record_model_calls": {"authenticated", "service_role"},
     "set_time_zone": {"authenticated"},
+    "set_agent_status": {"authenticated", "service_role"},
+    "archive_agent": {"authenticated", "service_role"},
+    "restore_agent": {"authenticated", "service_role"},
+    "create_agent_from_template": {"authenticated"},
+    "search_messages": {"authenticated"},
+    "purge_message_content": {"authenticated", "service_role"},
+    "get_cost_breakdown": {"authenticated", "service_role"},
+    "refresh_usage_rollups": {"service_role"},
+    "correct_interaction_usage": {"service_role"},
+    "reprice_model_calls": {"service_role"},
+    "admit_model_call": {"authenticated", "service_role"},
+    "get_budget_status": {"authenticated", "service_role"},
+    "acknowledge_budget_alert": {"authenticated", "service_role"},
+    "is_agent_active_now": {"authenticated", "service_role"},
+    "agent_next_run": {"authenticated", "service_role"},
+    "due_agents": {"service_role"},
+    "claim_next_task": {"service_role"},
+    "complete_task": {"service_role"},
+    "fail_task": {"service_role"},
+    "cancel_task": {"authenticated", "service_role"},
+    "add_task": {"authenticated", "service_role"},
 }
 
 # The API roles that hold USAGE on schema private: those the invoker RPCs above run as.

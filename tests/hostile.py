@@ -41,6 +41,8 @@ ALLOWED_CODES = {
     "42501": "insufficient privilege: a column without a grant, row level security, a "
     "service-only function, not signed in",
     "PT404": "not found, or not visible to the caller (HTTP 404 through PostgREST)",
+    "PT409": "the agent's state forbids the change: a lifecycle transition that is not allowed "
+    "(HTTP 409 through PostgREST)",
 }
 #: Only for JSON nested deeper than the server's stack: the JSON parser refuses it (54001
 #: statement_too_complex) while reading the request, before any of our code runs. Nesting
@@ -589,10 +591,24 @@ def table_counts(admin: psycopg.Connection) -> dict[str, int]:
     return dict(admin.execute(query).fetchall())
 
 
+#: Bookkeeping an accepted write appends to besides its own row: the audit trail, and the
+#: marks of usage whose rollups must be recomputed (tests/test_rollups.py covers them), and
+#: an agent's lifecycle history, and what budgets derive from usage (their spend counters
+#: and alerts, tests/test_budgets.py).
+BOOKKEEPING = (
+    "public.audit_logs",
+    "private.usage_rollup_marks",
+    "public.agent_status_history",
+    "private.budget_spend",
+    "public.budget_alerts",
+)
+
+
 def without_audit(counts: dict[str, int]) -> dict[str, int]:
-    """Counts of the application's own rows: an accepted write also appends to audit_logs
-    (whose own tests cover it); a refused one must leave even that unchanged."""
-    return {table: n for table, n in counts.items() if table != "public.audit_logs"}
+    """Counts of the application's own rows: an accepted write also appends to audit_logs,
+    usage_rollup_marks and (an agent's creation) agent_status_history, whose own tests cover
+    them; a refused one must leave even those unchanged."""
+    return {table: n for table, n in counts.items() if table not in BOOKKEEPING}
 
 
 @dataclass

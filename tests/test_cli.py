@@ -324,10 +324,43 @@ def test_demo_reports_usage_and_isolation_and_can_run_again(local_env):
     assert "bob's recent interactions from alice's agents: 0" in out
     assert "alice's keys bob can list: 0" in out
     assert "agents: refused (42501)" in out
+    assert "archived: in bob's agent list no; history active > busy > idle > archived" in out
+    assert "== alice's budgets (get_budget_status, in her time zone)" in out
+    assert "daily cap (hard)" in out and "alerts written" in out
+    assert "admission of a $2 call: refused before reaching the vendor: [PT402] budget" in out, out
+    assert "runs at '0 9 * * 1-5' in America/New_York: next " in out, out
+    assert "demo-worker ran: fetch the open issues (attempt 1) > summarize them (attempt 1)" in out
     proc = cli(
         "psql", "-tAc", "select count(*) from auth.users where email like 'demo-%'", env=local_env
     )
     assert proc.stdout.strip() == "2", "a second run replaces the demo users"
+
+
+def test_usage_shows_spend_by_day_model_and_agent(local_env):
+    proc = cli("demo", env=local_env)
+    assert proc.returncode == 0, proc.stderr
+    assert "cost by local day (get_cost_breakdown, period day)" in proc.stdout
+    assert "Europe/Paris" in proc.stdout and "per agent (agent_usage_daily)" in proc.stdout
+    proc = cli(
+        "psql",
+        "-tAc",
+        "select id from auth.users where email = 'demo-alice@agentsdb.local'",
+        env=local_env,
+    )
+    alice = proc.stdout.strip()
+    proc = cli("usage", "--user", alice, env=local_env)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "(days in Europe/Paris)" in out
+    for section in ("by day", "by model", "by agent", "total: $"):
+        assert section in out, out
+    assert "claude-sonnet-4-5" in out and "Code Reviewer" in out
+    proc = cli("usage", "--user", alice, "--days", "30", "--by", "vendor", env=local_env)
+    assert proc.returncode == 0 and "by vendor" in proc.stdout and "by model" not in proc.stdout
+    proc = cli("usage", env=local_env)
+    assert proc.returncode == 1 and "--user" in proc.stderr
+    proc = cli("stats", "refresh-rollups", env=local_env)
+    assert proc.returncode == 0 and "rollups refreshed:" in proc.stdout, proc.stderr
 
 
 def test_stats_refresh_one_day_and_a_range(local_env):

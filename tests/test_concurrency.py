@@ -11,6 +11,9 @@ caller's role and claims), each thread on its own connection. The scenarios:
 - keys: the same user stores keys for the same vendor in parallel while the key-encryption
   key is rotated and keys are read and deleted; afterwards one key is active and every key
   decrypts to what was stored;
+- budgets: writers crossing ten thresholds of one budget at once write each alert once,
+  and the counter equals the costs recorded; a writer killed holding a budget's counter
+  leaves neither spend nor alert;
 - faults: a session killed (pg_terminate_backend, or its socket closed) in the middle of a
   transaction leaves nothing behind, and the sessions it was blocking go on;
 - lock orders that used to deadlock, replayed deterministically.
@@ -466,9 +469,12 @@ def test_concurrent_usage_counters_and_statistics_stay_exact(fresh_db):
                     ids = [
                         r[0]
                         for r in w.conn.execute(
-                            "select id::text from public.ai_interactions order by started_at"
+                            "select id::text, ended_at is null from public.ai_interactions"
+                            " order by started_at"
                         )
-                        if int(r[0][0], 16) % 2 == part
+                        # Only open interactions may move: an ended one's start is fixed (the
+                        # ledger, PT409).
+                        if int(r[0][0], 16) % 2 == part and (r[1] or i % 2 == 0)
                     ]
                 picked = rng.sample(ids, min(len(ids), rng.randint(2, 4)))
                 if i % 2:
@@ -543,12 +549,13 @@ def test_concurrent_usage_counters_and_statistics_stay_exact(fresh_db):
 
     # What must be there: every row a request returned, moved where moved, minus the deleted.
     expected: dict[str, Row] = {}
+    counted: dict[str, Row] = {}  # the statistics count deleted interactions too (the ledger)
     for row_id, row in inserted.items():
-        if row_id in deleted:
-            continue
         if row_id in moved:
             row.started_at, row.duration_minutes = moved[row_id]
-        expected[row_id] = row
+        counted[row_id] = row
+        if row_id not in deleted:
+            expected[row_id] = row
     actual = {
         r[0]: Row(*r) for r in setup.execute(f"select {ROW_COLUMNS} from public.ai_interactions")
     }
@@ -580,13 +587,15 @@ def test_concurrent_usage_counters_and_statistics_stay_exact(fresh_db):
     )
 
     assert_stats_equal(
-        stored_stats(setup, DAY), expected_stats(expected.values(), vendor_of, features_of)
+        stored_stats(setup, DAY), expected_stats(counted.values(), vendor_of, features_of)
     )
     # The same against an aggregate query over the raw rows, independent of the refresh.
     fresh = setup.execute(
         "select i.user_id::text, count(*)::integer, sum(coalesce(i.total_cost, 0)),"
         " sum(i.input_tokens)::bigint, sum(i.output_tokens)::bigint"
-        " from public.ai_interactions as i"
+        " from (select user_id, total_cost, input_tokens, output_tokens, started_at"
+        " from public.ai_interactions union all select user_id, total_cost, input_tokens,"
+        " output_tokens, started_at from private.deleted_interactions) as i"
         " where i.started_at >= %s and i.started_at < %s group by i.user_id",
         (DAY_START, DAY_START + timedelta(days=1)),
     ).fetchall()
@@ -678,21 +687,6 @@ def test_concurrent_moves_across_agents_do_not_deadlock(fresh_db):
     ]
     for conn in (setup, holder, first, second):
         conn.close()
-
-
-# Budgets (seed 003's user budgets with alert thresholds) do not exist yet. When they land,
-# their concurrency test goes here, on this harness: writers crossing the same budget's
-# threshold at once must write exactly one alert (never two, never none), the spent amount
-# must equal the sum of the interactions' costs, and a killed writer must leave neither
-# spend nor alert. The test below fails as soon as a budget table appears, as a reminder.
-def test_budget_concurrency_is_still_to_be_written(database):
-    with psycopg.connect(database) as conn:
-        tables = conn.execute(
-            "select array_agg(c.relname::text) from pg_class as c"
-            " join pg_namespace as n on n.oid = c.relnamespace"
-            " where n.nspname = 'public' and c.relkind in ('r', 'p') and c.relname ~ 'budget|alert'"
-        ).fetchone()[0]
-    assert tables is None, f"budgets exist now ({tables}): write their concurrency test here"
 
 
 # --- keys: concurrent storage and KEK rotation ----------------------------------------------
@@ -973,4 +967,152 @@ def test_a_session_killed_mid_transaction_leaves_nothing_half_applied(fresh_db, 
     assert_stats_equal(stored_stats(setup, DAY), expected_stats(rows_now, vendor_of, features_of))
     assert stats_before != stored_stats(setup, DAY)
     for conn in (setup, victim, writer, refresher):
+        conn.close()
+
+
+# --- budgets: thresholds crossed at once, and a writer killed holding a budget ----------------
+# (issue 11; the admission scenario with reservations is tests/test_budgets.py)
+
+BUDGET_LIMIT = Decimal(100)  # the writers reach about half of it
+BUDGET_THRESHOLDS = list(range(10, 101, 10))  # ten thresholds (the most a budget has)
+
+
+def budget_spend(conn: psycopg.Connection, budget_id: str) -> tuple[Decimal, Decimal]:
+    """The counter of the budget's period of DAY, and the ledger's recomputation of it."""
+    return conn.execute(
+        "select s.spent, private.budget_spend_of(s.budget_id, s.period_start)"
+        " from private.budget_spend as s where s.budget_id = %s and s.period_start = %s",
+        (budget_id, DAY),
+    ).fetchone()
+
+
+def budget_alerts(conn: psycopg.Connection, budget_id: str) -> list[tuple[int, int]]:
+    return [
+        (int(t), n)
+        for t, n in conn.execute(
+            "select threshold, count(*) from public.budget_alerts where budget_id = %s"
+            " group by threshold order by threshold",
+            (budget_id,),
+        ).fetchall()
+    ]
+
+
+def test_concurrent_writers_cross_each_budget_threshold_once(fresh_db):
+    """Writers recording interactions (one statement each, several rows) and model calls
+    (batches) for one user at once cross ten thresholds of one daily budget: each
+    threshold reached has exactly one alert, none more; the counter equals the sum of the
+    costs recorded, and the ledger's recomputation."""
+    setup = connect(fresh_db)
+    alice = create_user(setup, "alice")
+    agents = [create_agent(setup, alice, "openai"), create_agent(setup, alice, "anthropic")]
+    claims = claims_for("authenticated", alice)
+    with request(setup, claims):
+        budget = setup.execute(
+            "insert into public.budgets (name, period, limit_amount, thresholds)"
+            " values ('daily', 'day', %s, %s) returning id::text",
+            (BUDGET_LIMIT, BUDGET_THRESHOLDS),
+        ).fetchone()[0]
+    costs: list[Decimal] = []
+    lock = threading.Lock()
+
+    def interactions(worker: Worker) -> None:
+        rng = seeded(sum(map(ord, worker.name)))
+        for _ in range(ITERATIONS):
+            if not worker.running():
+                return
+            rows = [
+                random_interaction(rng, rng.choice(agents), DAY_START + timedelta(hours=12))
+                | {"total_cost": str(Decimal(rng.randrange(0, 50_000)) / 10**6)}
+                for _ in range(rng.randrange(1, 4))
+            ]
+            done = worker.attempt(lambda r=rows: record(worker.conn, claims, r))
+            if done is not None:
+                with lock:
+                    costs.extend(Decimal(r["total_cost"]) for r in rows)
+
+    def calls(worker: Worker) -> None:
+        rng = seeded(sum(map(ord, worker.name)))
+        for _ in range(ITERATIONS):
+            if not worker.running():
+                return
+            batch = [
+                {
+                    "agent_id": rng.choice(agents),
+                    "cost": str(Decimal(rng.randrange(0, 50_000)) / 10**6),
+                    "started_at": (DAY_START + timedelta(hours=13)).isoformat(),
+                }
+                for _ in range(rng.randrange(1, 6))
+            ]
+
+            def send(b=batch) -> bool:
+                with request(worker.conn, claims):
+                    worker.conn.execute(
+                        "select count(*) from public.record_model_calls(%s)", (json.dumps(b),)
+                    )
+                return True
+
+            if worker.attempt(send):
+                with lock:
+                    costs.extend(Decimal(c["cost"]) for c in batch)
+
+    workers = [Worker(f"interactions-{n}", connect(fresh_db), interactions) for n in range(4)]
+    workers += [Worker(f"calls-{n}", connect(fresh_db), calls) for n in range(2)]
+    elapsed = run_concurrently(workers)
+    report("budget thresholds", workers, elapsed)
+    assert_no_errors(workers)
+
+    spent, recomputed = budget_spend(setup, budget)
+    assert spent == recomputed == sum(costs), (spent, recomputed, sum(costs))
+    reached = [t for t in BUDGET_THRESHOLDS if spent * 100 >= BUDGET_LIMIT * t]
+    assert reached and len(reached) < len(BUDGET_THRESHOLDS), f"spent {spent}: adjust the limit"
+    assert budget_alerts(setup, budget) == [(t, 1) for t in reached]
+    print(f"[budget thresholds] spent {spent} of {BUDGET_LIMIT}: {len(reached)} alerts, once each")
+    for worker in workers:
+        worker.conn.close()
+    setup.close()
+
+
+@pytest.mark.parametrize(
+    "kill", [kill_by_terminate, kill_by_closing_socket], ids=["terminate", "socket"]
+)
+def test_a_writer_killed_holding_a_budget_leaves_neither_spend_nor_alert(fresh_db, kill):
+    setup = connect(fresh_db)
+    alice = create_user(setup, "alice")
+    agent = create_agent(setup, alice, "openai")
+    claims = claims_for("authenticated", alice)
+    with request(setup, claims):
+        budget = setup.execute(
+            "insert into public.budgets (name, period, limit_amount, thresholds)"
+            " values ('daily', 'day', 10, '{50}') returning id::text"
+        ).fetchone()[0]
+    started = (DAY_START + timedelta(hours=8)).isoformat()
+    call = "select public.record_model_call(agent_id => %s, cost => %s, started_at => %s)"
+    with request(setup, claims):
+        setup.execute(call, (agent, Decimal(4), started))
+
+    victim, writer = connect(fresh_db), connect(fresh_db)
+    # The victim's call crosses 50 %: its counter row is locked and its alert written, not
+    # committed, when it dies.
+    victim.execute("begin")
+    victim.execute(
+        "select set_config('role', 'authenticated', true),"
+        " set_config('request.jwt.claims', %s, true)",
+        (json.dumps(claims),),
+    )
+    victim.execute(call, (agent, Decimal(3), started))
+    assert victim.execute("select count(*) from public.budget_alerts").fetchone()[0] == 1
+
+    def small(conn: psycopg.Connection) -> None:
+        with request(conn, claims):
+            conn.execute(call, (agent, Decimal("0.5"), started))
+
+    writing = Background(writer, small)
+    wait_until_blocked(setup, writing.pid)
+    kill(setup, victim)
+    writing.join()
+
+    spent, recomputed = budget_spend(setup, budget)
+    assert spent == recomputed == Decimal("4.5"), "nothing of the victim's spend is counted"
+    assert budget_alerts(setup, budget) == [], "nor its alert (4.5 is under 50 % of 10)"
+    for conn in (setup, victim, writer):
         conn.close()

@@ -68,11 +68,32 @@ BASE_ROWS: dict[str, dict[str, Any]] = {
     "ai_interactions": {"agent_id": "{agent}", "title": "probe"},
     # One row per user ({user}: alice): mine_only() removes hers before each probe.
     "user_settings": {"user_id": "{user}", "time_zone": "Europe/Paris"},
+    # {interaction}: the interaction new_agent() records for the agent.
+    "interaction_messages": {"interaction_id": "{interaction}", "role": "user", "content": "probe"},
+    # One name per user: mine_only() removes alice's budgets before each probe.
+    "budgets": {"name": "probe", "limit_amount": 1},
+    # Issue 13. One schedule per agent (a fresh agent each time); an edge between two fresh
+    # pending tasks of alice's ({task}, {task2}: made by base_row).
+    "agent_schedules": {"agent_id": "{agent}", "cron": "0 9 * * 1-5"},
+    "agent_tasks": {"agent_id": "{agent}", "title": "probe"},
+    "agent_task_dependencies": {"task_id": "{task}", "depends_on": "{task2}"},
 }
+#: The interaction new_agent() recorded for each agent it made.
+INTERACTIONS: dict[str, str] = {}
 
 
-def base_row(table: str, agent: str, user: str) -> dict[str, Any]:
-    places = {"{agent}": agent, "{user}": user}
+def base_row(table: str, agent: str, user: str, dsn: str | None = None) -> dict[str, Any]:
+    places = {"{agent}": agent, "{user}": user, "{interaction}": INTERACTIONS.get(agent)}
+    if "{task}" in BASE_ROWS[table].values():
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            places["{task}"], places["{task2}"] = (
+                conn.execute(
+                    "insert into public.agent_tasks (user_id, agent_id) values (%s, %s)"
+                    " returning id::text",
+                    [user, agent],
+                ).fetchone()[0]
+                for _ in range(2)
+            )
     return {k: places.get(v, v) if isinstance(v, str) else v for k, v in BASE_ROWS[table].items()}
 
 
@@ -80,6 +101,8 @@ def mine_only(admin: psycopg.Connection, world: World, table: str) -> None:
     """Room for a new row of alice's in a table of one row per user."""
     if table == "user_settings":
         admin.execute("delete from public.user_settings where user_id = %s", [world.alice])
+    if table == "budgets":
+        admin.execute("delete from public.budgets where user_id = %s", [world.alice])
 
 
 def test_every_writable_table_has_a_base_row(conns):
@@ -87,15 +110,24 @@ def test_every_writable_table_has_a_base_row(conns):
     tables = {t for t, _ in writable_columns(admin, "authenticated", "INSERT")}
     assert tables == set(BASE_ROWS), "give every table authenticated may insert into a base row"
     updatable = {t for t, _ in writable_columns(admin, "authenticated", "UPDATE")}
-    assert updatable <= set(BASE_ROWS) | {"user_api_keys"}, "teach new_row() the new table"
+    assert updatable <= set(BASE_ROWS) | {"user_api_keys", "budget_alerts"}, (
+        "teach new_row() the new table"
+    )
 
 
 def new_agent(conn: psycopg.Connection, world: World) -> str:
+    """A committed agent of alice's, with an interaction (for rows that need one)."""
     with request(conn, world.claims()):
-        return conn.execute(
+        agent = conn.execute(
             "insert into public.ai_agents (name, vendor_id) values ('probe', 'openai')"
             " returning id::text"
         ).fetchone()[0]
+        INTERACTIONS[agent] = conn.execute(
+            "insert into public.ai_interactions (agent_id, title) values (%s, 'probe')"
+            " returning id::text",
+            [agent],
+        ).fetchone()[0]
+    return agent
 
 
 def new_row(conn: psycopg.Connection, admin: psycopg.Connection, world: World, table: str) -> str:
@@ -105,11 +137,19 @@ def new_row(conn: psycopg.Connection, admin: psycopg.Connection, world: World, t
             return conn.execute(
                 "select id::text from public.store_user_api_key('openai', 'sk-probe-2222-3333')"
             ).fetchone()[0]
+    if table == "budget_alerts":  # written by the budget triggers: one of alice's, as the owner
+        return admin.execute(
+            "with b as (insert into public.budgets (user_id, name, limit_amount)"
+            " values (%s, gen_random_uuid()::text, 1) returning id, user_id)"
+            " insert into public.budget_alerts (budget_id, user_id, threshold, spent, limit_amount)"
+            " select b.id, b.user_id, 50, 0.5, 1 from b returning id::text",
+            [world.alice],
+        ).fetchone()[0]
     agent = new_agent(conn, world)
     if table == "ai_agents":
         return agent
     mine_only(admin, world, table)
-    body = base_row(table, agent, world.alice)
+    body = base_row(table, agent, world.alice, world.dsn)
     out = write(conn, world.claims(), table, body, next(iter(body)))
     assert out.error is None, out.error
     return out.row_id
@@ -141,7 +181,7 @@ def test_insert_stores_exactly_or_refuses_cleanly(world, conns, data):
     ascii_only = data.draw(st.booleans(), label="ascii_only")
     agent = new_agent(conn, world)
     mine_only(admin, world, table)
-    body = {**base_row(table, agent, world.alice), column: value}
+    body = {**base_row(table, agent, world.alice, world.dsn), column: value}
 
     before = table_counts(admin)
     out = write(conn, world.claims(), table, body, column, ascii_only=ascii_only)
@@ -247,7 +287,7 @@ def test_invalid_utf8_and_nul_bytes_are_refused_with_22021(world, conns, data):
     raw = data.draw(raw_bytes(), label="bytes")
     agent = new_agent(conn, world)
     mine_only(admin, world, table)
-    body = base_row(table, agent, world.alice)
+    body = base_row(table, agent, world.alice, world.dsn)
     body.pop(column, None)
     types = column_types(admin, table)
 

@@ -38,7 +38,29 @@ def users(fresh_db: str) -> dict[str, str]:
             key = conn.execute(
                 "select id::text from public.store_user_api_key('openai', 'sk-probe-1234-5678')"
             ).fetchone()[0]
-    return {"dsn": fresh_db, "alice": alice, "agent": agent, "key": key}
+            interaction = conn.execute(
+                "insert into public.ai_interactions (agent_id, title) values (%s, 'probe')"
+                " returning id::text",
+                [agent],
+            ).fetchone()[0]
+            task = conn.execute(
+                "insert into public.agent_tasks (agent_id) values (%s) returning id::text",
+                (agent,),
+            ).fetchone()[0]
+        with request(conn, claims_for("service_role")):
+            conn.execute("select public.claim_next_task('probe')")
+        attempt = conn.execute(
+            "select id::text from public.agent_task_attempts where task_id = %s", (task,)
+        ).fetchone()[0]
+    return {
+        "dsn": fresh_db,
+        "alice": alice,
+        "agent": agent,
+        "key": key,
+        "interaction": interaction,
+        "task": task,
+        "attempt": attempt,
+    }
 
 
 def base_rows(users: dict[str, str], role: str) -> dict[str, dict[str, Any]]:
@@ -70,11 +92,32 @@ def base_rows(users: dict[str, str], role: str) -> dict[str, dict[str, Any]]:
         },
         "ai_interactions": {"agent_id": agent, "title": "probe", **owner},
         "user_settings": {"time_zone": "UTC", **owner},
+        "interaction_messages": {
+            "interaction_id": users["interaction"],
+            "role": "user",
+            "content": "probe",
+            **owner,
+        },
+        "budgets": {"name": "probe", "limit_amount": 1, **owner},
+        "agent_schedules": {"agent_id": agent, "cron": "0 9 * * *", **owner},
+        "agent_tasks": {"agent_id": agent, "title": "probe", **owner},
+        "agent_task_attempts": {
+            "task_id": users["task"],
+            "user_id": users["alice"],
+            "attempt": 2,
+            "worker": "probe",
+            "lease_expires_at": "2030-01-01T00:00:00Z",
+        },
     }
 
 
 def existing_row(users: dict[str, str], table: str) -> str:
-    return {"user_api_keys": users["key"], "ai_agents": users["agent"]}[table]
+    return {
+        "user_api_keys": users["key"],
+        "ai_agents": users["agent"],
+        "agent_tasks": users["task"],
+        "agent_task_attempts": users["attempt"],
+    }[table]
 
 
 def bounded_columns(conn: psycopg.Connection) -> list[tuple[str, str, str, str]]:
@@ -98,6 +141,8 @@ def bounded_columns(conn: psycopg.Connection) -> list[tuple[str, str, str, str]]
 
 
 def oversized(pg_type: str, seed: int) -> list[Any]:
+    if pg_type == "numeric[]":  # (budgets.thresholds) numbers, or the cast refuses first
+        return [[1] * 200_000]
     if pg_type.endswith("[]"):
         return [[noise(seed, OVERSIZED)], ["t"] * 100_000]
     if pg_type in ("jsonb", "json"):

@@ -54,6 +54,7 @@ def base_row(table: str, agent: str) -> dict[str, Any]:
         "public.agent_feature_mappings": {"agent_id": agent, "feature_id": "coding"},
         "public.ai_interactions": {"agent_id": agent, "title": "probe"},
         "public.ai_agent_configs": {"agent_id": agent, "config_key": "probe", "config_value": {}},
+        "public.budgets": {"name": "probe", "limit_amount": 1},
     }[table]
 
 

@@ -78,12 +78,17 @@ def scheduled_commands() -> list[str]:
     return commands
 
 
-def base_row(table: str, agent: str) -> dict[str, Any]:
+def base_row(table: str, agent: str, interaction: str) -> dict[str, Any]:
     return {
         "ai_agents": {"name": "probe", "vendor_id": "openai"},
         "agent_feature_mappings": {"agent_id": agent, "feature_id": "coding"},
         "ai_interactions": {"agent_id": agent, "title": "probe"},
         "ai_agent_configs": {"agent_id": agent, "config_key": "probe", "config_value": {}},
+        "interaction_messages": {"interaction_id": interaction, "role": "user"},
+        # One row per user: the first extreme value is stored, the others are refused (23505).
+        "user_settings": {"time_zone": "UTC"},
+        "budgets": {"name": "probe", "limit_amount": 1},
+        "agent_tasks": {"agent_id": agent, "title": "probe"},
     }[table]
 
 
@@ -121,6 +126,12 @@ def test_extreme_client_values_break_no_shared_job_or_read(db):
                 "insert into public.ai_agents (name, vendor_id, is_public)"
                 " values ('shared', 'openai', true) returning id::text"
             ).fetchone()[0]
+    with request(db, claims_for("authenticated", mallory)):
+        conversation = db.execute(
+            "insert into public.ai_interactions (agent_id, title) values (%s, 'chat')"
+            " returning id::text",
+            [agents[mallory]],
+        ).fetchone()[0]
     with request(db, claims_for("authenticated", bob)):
         db.execute(
             "insert into public.ai_interactions (agent_id, title, total_cost, input_tokens,"
@@ -128,7 +139,9 @@ def test_extreme_client_values_break_no_shared_job_or_read(db):
             " from generate_series(1, 3) as n",
             [agents[bob]],
         )
+    # The commands the migrations schedule, and every job of private.job_definitions().
     jobs = scheduled_commands()
+    jobs += [c for (c,) in db.execute("select command from private.job_definitions()")]
     assert any("update_daily_usage_stats" in c for c in jobs), jobs
     assert any("refresh_activity_scores" in c for c in jobs), jobs
 
@@ -194,7 +207,7 @@ def test_extreme_client_values_break_no_shared_job_or_read(db):
     accepted = []
     for table, column, pg_type in columns:
         for value in extremes(db, pg_type):
-            row = {**base_row(table, agents[mallory]), column: value}
+            row = {**base_row(table, agents[mallory], conversation), column: value}
             names = sql.SQL(", ").join(map(sql.Identifier, row))
             statement = sql.SQL(
                 "insert into {t} ({names}) select {names}"

@@ -32,7 +32,13 @@ from agentsdb.request import claims_for, request
 
 ROOT = Path(__file__).resolve().parents[1]
 API_ROLES = ("anon", "authenticated", "service_role")
-OUTCOME_OF_SQLSTATE = {"42501": "deny", "55000": "read_only", "PT404": "not_found", "23503": "fk"}
+OUTCOME_OF_SQLSTATE = {
+    "42501": "deny",
+    "55000": "read_only",
+    "PT404": "not_found",
+    "23503": "fk",
+    "22004": "required",
+}
 TABLE_OPERATIONS = ("select", "insert", "update", "delete", "upsert")
 VIEW_OPERATIONS = ("select", "insert", "update", "delete")
 # Rows tied to an agent its owner made public: the agent itself, or rows carrying its id.
@@ -367,6 +373,17 @@ def build_world(conn: psycopg.Connection, schemas: list[str]) -> World:
                     " values (%s, %s, '0.5')",
                     (agent, f"{name}.{feature}"),
                 )
+                # A soft budget of the agent with a tiny limit: the usage below writes its
+                # alert (issue 11), and a zero estimate is admitted (a reservation).
+                conn.execute(
+                    "insert into public.budgets (name, scope, agent_id, period, limit_amount,"
+                    " thresholds) values (%s, 'agent', %s, 'none', 0.000001, '{50}')",
+                    (f"{name} {feature} budget", agent),
+                )
+                conn.execute(
+                    "select * from public.admit_model_call(agent_id => %s, estimated_cost => 0)",
+                    (agent,),
+                )
                 interaction = conn.execute(
                     "insert into public.ai_interactions (agent_id, title, interaction_type_id,"
                     " input_tokens, output_tokens, total_cost, started_at, ended_at)"
@@ -379,6 +396,31 @@ def build_world(conn: psycopg.Connection, schemas: list[str]) -> World:
                     " idempotency_key => %s)",
                     (agent, interaction, f"{STATS_DAY} 10:00Z", f"matrix-{feature}"),
                 )
+                conn.execute(
+                    "insert into public.interaction_messages (interaction_id, role, content,"
+                    " tokens) values (%s, 'user', 'matrix question', 100)",
+                    (interaction,),
+                )
+                # Schedules and tasks (issue 13): a schedule, two tasks, the second depending
+                # on the first; the first is claimed below, so it has an attempt.
+                conn.execute(
+                    "insert into public.agent_schedules (agent_id, cron)"
+                    " values (%s, '0 9 * * 1-5')",
+                    (agent,),
+                )
+                first, second = (
+                    conn.execute(
+                        "insert into public.agent_tasks (agent_id, title, priority)"
+                        " values (%s, %s, %s) returning id",
+                        (agent, title, priority),
+                    ).fetchone()[0]
+                    for title, priority in (("matrix first", 1000), ("matrix second", 0))
+                )
+                conn.execute(
+                    "insert into public.agent_task_dependencies (task_id, depends_on)"
+                    " values (%s, %s)",
+                    (second, first),
+                )
             conn.execute(
                 "select * from public.store_user_api_key(vendor_id => 'openai', api_key => %s)",
                 (key,),
@@ -386,6 +428,30 @@ def build_world(conn: psycopg.Connection, schemas: list[str]) -> World:
             conn.execute("select * from public.set_time_zone('Pacific/Auckland')")
     with request(conn, claims_for("service_role")):
         conn.execute("select public.update_daily_usage_stats(%s)", (STATS_DAY,))
+        conn.execute("select public.refresh_usage_rollups()")  # agent_usage_daily's rows
+        for is_public in (False, True):
+            conn.execute(
+                "select * from public.claim_next_task('matrix-worker', agent_id => %s)",
+                (agents[("alice", is_public)],),
+            )
+    # bob's history is written directly, with attempt numbers alice's (1) never has: a copy of
+    # alice's attempt pointing at bob's task must meet the foreign key, not the unique key.
+    conn.execute(
+        "insert into public.agent_task_attempts (task_id, user_id, attempt, worker,"
+        " lease_expires_at, finished_at, outcome)"
+        " select t.id, t.user_id, 7, 'matrix-worker', now(), now(), 'lost'"
+        " from public.agent_tasks as t where t.user_id = %s",
+        (users["bob"],),
+    )
+    # A correction of each user's usage, as correct_interaction_usage records one (the ledger).
+    conn.execute(
+        "insert into public.usage_corrections (run_id, kind, user_id, interaction_id,"
+        " rows_changed, old_started_at, new_started_at, reason, corrected_by_role)"
+        " select gen_random_uuid(), 'interaction', i.user_id, i.id, 1, i.started_at,"
+        " i.started_at, 'matrix', 'service_role'"
+        " from public.ai_interactions as i where i.user_id = any (%s)",
+        ([users["alice"], users["bob"]],),
+    )
 
     needles = [
         Needle(f"{name}'s vendor key", windows(key, 8), [], service_may_see=True)

@@ -22,6 +22,8 @@ JOBS = {
     "agentsdb-daily-usage-stats",
     "agentsdb-daily-activity-scores",
     "agentsdb-daily-audit-purge",
+    "agentsdb-daily-message-purge",
+    "agentsdb-usage-rollups",
 }
 
 

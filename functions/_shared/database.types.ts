@@ -96,6 +96,341 @@ export type Database = {
         }
         Relationships: []
       }
+      agent_schedules: {
+        Row: {
+          active_hours: Json | null
+          agent_id: string
+          created_at: string
+          cron: string | null
+          id: string
+          is_enabled: boolean
+          last_run_at: string | null
+          next_run_at: string | null
+          time_zone: string
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          active_hours?: Json | null
+          agent_id: string
+          created_at?: string
+          cron?: string | null
+          id?: string
+          is_enabled?: boolean
+          last_run_at?: string | null
+          next_run_at?: string | null
+          time_zone: string
+          updated_at?: string
+          user_id?: string
+        }
+        Update: {
+          active_hours?: Json | null
+          agent_id?: string
+          created_at?: string
+          cron?: string | null
+          id?: string
+          is_enabled?: boolean
+          last_run_at?: string | null
+          next_run_at?: string | null
+          time_zone?: string
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_schedules_agent_owned_by_user"
+            columns: ["agent_id", "user_id"]
+            referencedRelation: "agent_summary"
+            referencedColumns: ["id", "user_id"]
+          },
+          {
+            foreignKeyName: "agent_schedules_agent_owned_by_user"
+            columns: ["agent_id", "user_id"]
+            referencedRelation: "ai_agents"
+            referencedColumns: ["id", "user_id"]
+          },
+        ]
+      }
+      agent_status_history: {
+        Row: {
+          agent_id: string
+          changed_at: string
+          changed_by: string | null
+          changed_by_role: string
+          from_status: string | null
+          id: string
+          reason: string | null
+          to_status: string
+          user_id: string
+        }
+        Insert: {
+          agent_id: string
+          changed_at?: string
+          changed_by?: string | null
+          changed_by_role: string
+          from_status?: string | null
+          id?: string
+          reason?: string | null
+          to_status: string
+          user_id: string
+        }
+        Update: {
+          agent_id?: string
+          changed_at?: string
+          changed_by?: string | null
+          changed_by_role?: string
+          from_status?: string | null
+          id?: string
+          reason?: string | null
+          to_status?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_status_history_agent_owned_by_user"
+            columns: ["agent_id", "user_id"]
+            referencedRelation: "agent_summary"
+            referencedColumns: ["id", "user_id"]
+          },
+          {
+            foreignKeyName: "agent_status_history_agent_owned_by_user"
+            columns: ["agent_id", "user_id"]
+            referencedRelation: "ai_agents"
+            referencedColumns: ["id", "user_id"]
+          },
+        ]
+      }
+      agent_task_attempts: {
+        Row: {
+          attempt: number
+          claimed_at: string
+          error: string | null
+          finished_at: string | null
+          id: string
+          lease_expires_at: string
+          outcome: string
+          task_id: string
+          user_id: string
+          worker: string
+        }
+        Insert: {
+          attempt: number
+          claimed_at?: string
+          error?: string | null
+          finished_at?: string | null
+          id?: string
+          lease_expires_at: string
+          outcome?: string
+          task_id: string
+          user_id: string
+          worker: string
+        }
+        Update: {
+          attempt?: number
+          claimed_at?: string
+          error?: string | null
+          finished_at?: string | null
+          id?: string
+          lease_expires_at?: string
+          outcome?: string
+          task_id?: string
+          user_id?: string
+          worker?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_task_attempts_task_owned_by_user"
+            columns: ["task_id", "user_id"]
+            referencedRelation: "agent_tasks"
+            referencedColumns: ["id", "user_id"]
+          },
+        ]
+      }
+      agent_task_dependencies: {
+        Row: {
+          created_at: string
+          depends_on: string
+          id: string
+          satisfied: boolean
+          task_id: string
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          depends_on: string
+          id?: string
+          satisfied?: boolean
+          task_id: string
+          user_id?: string
+        }
+        Update: {
+          created_at?: string
+          depends_on?: string
+          id?: string
+          satisfied?: boolean
+          task_id?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_task_dependencies_depends_on_owned_by_user"
+            columns: ["depends_on", "user_id"]
+            referencedRelation: "agent_tasks"
+            referencedColumns: ["id", "user_id"]
+          },
+          {
+            foreignKeyName: "agent_task_dependencies_task_owned_by_user"
+            columns: ["task_id", "user_id"]
+            referencedRelation: "agent_tasks"
+            referencedColumns: ["id", "user_id"]
+          },
+        ]
+      }
+      agent_tasks: {
+        Row: {
+          agent_id: string
+          attempts: number
+          backoff_seconds: number
+          claim_expires_at: string | null
+          claimed_at: string | null
+          claimed_by: string | null
+          created_at: string
+          error: string | null
+          finished_at: string | null
+          id: string
+          max_attempts: number
+          not_before: string
+          payload: NonNullable<Json>
+          pending_dependencies: number
+          priority: number
+          result: Json | null
+          started_at: string | null
+          status: string
+          title: string | null
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          agent_id: string
+          attempts?: number
+          backoff_seconds?: number
+          claim_expires_at?: string | null
+          claimed_at?: string | null
+          claimed_by?: string | null
+          created_at?: string
+          error?: string | null
+          finished_at?: string | null
+          id?: string
+          max_attempts?: number
+          not_before?: string
+          payload?: NonNullable<Json>
+          pending_dependencies?: number
+          priority?: number
+          result?: Json | null
+          started_at?: string | null
+          status?: string
+          title?: string | null
+          updated_at?: string
+          user_id?: string
+        }
+        Update: {
+          agent_id?: string
+          attempts?: number
+          backoff_seconds?: number
+          claim_expires_at?: string | null
+          claimed_at?: string | null
+          claimed_by?: string | null
+          created_at?: string
+          error?: string | null
+          finished_at?: string | null
+          id?: string
+          max_attempts?: number
+          not_before?: string
+          payload?: NonNullable<Json>
+          pending_dependencies?: number
+          priority?: number
+          result?: Json | null
+          started_at?: string | null
+          status?: string
+          title?: string | null
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_tasks_agent_owned_by_user"
+            columns: ["agent_id", "user_id"]
+            referencedRelation: "agent_summary"
+            referencedColumns: ["id", "user_id"]
+          },
+          {
+            foreignKeyName: "agent_tasks_agent_owned_by_user"
+            columns: ["agent_id", "user_id"]
+            referencedRelation: "ai_agents"
+            referencedColumns: ["id", "user_id"]
+          },
+        ]
+      }
+      agent_usage_daily: {
+        Row: {
+          agent_id: string
+          cache_write_tokens: number
+          cached_input_tokens: number
+          calls: number
+          cancelled_calls: number
+          cost: number
+          day: string
+          failed_calls: number
+          input_tokens: number
+          interactions: number
+          latency_p50_ms: number | null
+          latency_p95_ms: number | null
+          output_tokens: number
+          reasoning_tokens: number
+          refreshed_at: string
+          unpriced_calls: number
+          user_id: string
+        }
+        Insert: {
+          agent_id: string
+          cache_write_tokens: number
+          cached_input_tokens: number
+          calls: number
+          cancelled_calls: number
+          cost: number
+          day: string
+          failed_calls: number
+          input_tokens: number
+          interactions: number
+          latency_p50_ms?: number | null
+          latency_p95_ms?: number | null
+          output_tokens: number
+          reasoning_tokens: number
+          refreshed_at?: string
+          unpriced_calls: number
+          user_id: string
+        }
+        Update: {
+          agent_id?: string
+          cache_write_tokens?: number
+          cached_input_tokens?: number
+          calls?: number
+          cancelled_calls?: number
+          cost?: number
+          day?: string
+          failed_calls?: number
+          input_tokens?: number
+          interactions?: number
+          latency_p50_ms?: number | null
+          latency_p95_ms?: number | null
+          output_tokens?: number
+          reasoning_tokens?: number
+          refreshed_at?: string
+          unpriced_calls?: number
+          user_id?: string
+        }
+        Relationships: []
+      }
       ai_agent_configs: {
         Row: {
           agent_id: string
@@ -164,6 +499,7 @@ export type Database = {
           name: string
           notes: string | null
           service_id: string | null
+          status: string
           system_prompt: string | null
           tags: string[]
           updated_at: string
@@ -186,6 +522,7 @@ export type Database = {
           name: string
           notes?: string | null
           service_id?: string | null
+          status?: string
           system_prompt?: string | null
           tags?: string[]
           updated_at?: string
@@ -208,6 +545,7 @@ export type Database = {
           name?: string
           notes?: string | null
           service_id?: string | null
+          status?: string
           system_prompt?: string | null
           tags?: string[]
           updated_at?: string
@@ -365,6 +703,7 @@ export type Database = {
           total_interactions: number
           total_output_tokens: number
           unique_agents_used: number
+          unpriced_events: number
           updated_at: string
           user_id: string
           vendor_usage: NonNullable<Json>
@@ -382,6 +721,7 @@ export type Database = {
           total_interactions?: number
           total_output_tokens?: number
           unique_agents_used?: number
+          unpriced_events?: number
           updated_at?: string
           user_id: string
           vendor_usage?: NonNullable<Json>
@@ -399,6 +739,7 @@ export type Database = {
           total_interactions?: number
           total_output_tokens?: number
           unique_agents_used?: number
+          unpriced_events?: number
           updated_at?: string
           user_id?: string
           vendor_usage?: NonNullable<Json>
@@ -449,6 +790,235 @@ export type Database = {
           transaction_id?: string
         }
         Relationships: []
+      }
+      budget_alerts: {
+        Row: {
+          acknowledged_at: string | null
+          budget_id: string
+          created_at: string
+          id: string
+          limit_amount: number
+          period_start: string | null
+          spent: number
+          threshold: number
+          user_id: string
+        }
+        Insert: {
+          acknowledged_at?: string | null
+          budget_id: string
+          created_at?: string
+          id?: string
+          limit_amount: number
+          period_start?: string | null
+          spent: number
+          threshold: number
+          user_id: string
+        }
+        Update: {
+          acknowledged_at?: string | null
+          budget_id?: string
+          created_at?: string
+          id?: string
+          limit_amount?: number
+          period_start?: string | null
+          spent?: number
+          threshold?: number
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "budget_alerts_budget_id_fkey"
+            columns: ["budget_id"]
+            referencedRelation: "budgets"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      budget_reservations: {
+        Row: {
+          actual_cost: number | null
+          agent_id: string
+          created_at: string
+          estimated_cost: number
+          expires_at: string
+          id: string
+          model_call_id: string | null
+          service_id: string | null
+          settled_at: string | null
+          user_id: string
+          vendor_id: string
+        }
+        Insert: {
+          actual_cost?: number | null
+          agent_id: string
+          created_at?: string
+          estimated_cost: number
+          expires_at: string
+          id?: string
+          model_call_id?: string | null
+          service_id?: string | null
+          settled_at?: string | null
+          user_id: string
+          vendor_id: string
+        }
+        Update: {
+          actual_cost?: number | null
+          agent_id?: string
+          created_at?: string
+          estimated_cost?: number
+          expires_at?: string
+          id?: string
+          model_call_id?: string | null
+          service_id?: string | null
+          settled_at?: string | null
+          user_id?: string
+          vendor_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "budget_reservations_agent_owned_by_user"
+            columns: ["agent_id", "user_id"]
+            referencedRelation: "agent_summary"
+            referencedColumns: ["id", "user_id"]
+          },
+          {
+            foreignKeyName: "budget_reservations_agent_owned_by_user"
+            columns: ["agent_id", "user_id"]
+            referencedRelation: "ai_agents"
+            referencedColumns: ["id", "user_id"]
+          },
+        ]
+      }
+      budgets: {
+        Row: {
+          agent_id: string | null
+          created_at: string
+          id: string
+          is_hard: boolean
+          limit_amount: number
+          name: string
+          period: string
+          scope: string
+          service_id: string | null
+          thresholds: number[]
+          updated_at: string
+          user_id: string
+          vendor_id: string | null
+        }
+        Insert: {
+          agent_id?: string | null
+          created_at?: string
+          id?: string
+          is_hard?: boolean
+          limit_amount: number
+          name: string
+          period?: string
+          scope?: string
+          service_id?: string | null
+          thresholds?: number[]
+          updated_at?: string
+          user_id?: string
+          vendor_id?: string | null
+        }
+        Update: {
+          agent_id?: string | null
+          created_at?: string
+          id?: string
+          is_hard?: boolean
+          limit_amount?: number
+          name?: string
+          period?: string
+          scope?: string
+          service_id?: string | null
+          thresholds?: number[]
+          updated_at?: string
+          user_id?: string
+          vendor_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "budgets_agent_owned_by_user"
+            columns: ["agent_id", "user_id"]
+            referencedRelation: "agent_summary"
+            referencedColumns: ["id", "user_id"]
+          },
+          {
+            foreignKeyName: "budgets_agent_owned_by_user"
+            columns: ["agent_id", "user_id"]
+            referencedRelation: "ai_agents"
+            referencedColumns: ["id", "user_id"]
+          },
+          {
+            foreignKeyName: "budgets_service_id_fkey"
+            columns: ["service_id"]
+            referencedRelation: "vendor_services"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "budgets_vendor_id_fkey"
+            columns: ["vendor_id"]
+            referencedRelation: "vendors"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      interaction_messages: {
+        Row: {
+          content: string | null
+          content_purged_at: string | null
+          content_search: unknown
+          created_at: string
+          id: string
+          interaction_id: string
+          metadata: NonNullable<Json>
+          model_call_id: string | null
+          position: number
+          role: string
+          tokens: number
+          user_id: string
+        }
+        Insert: {
+          content?: string | null
+          content_purged_at?: string | null
+          content_search?: never
+          created_at?: string
+          id?: string
+          interaction_id: string
+          metadata?: NonNullable<Json>
+          model_call_id?: string | null
+          position: number
+          role: string
+          tokens?: number
+          user_id?: string
+        }
+        Update: {
+          content?: string | null
+          content_purged_at?: string | null
+          content_search?: never
+          created_at?: string
+          id?: string
+          interaction_id?: string
+          metadata?: NonNullable<Json>
+          model_call_id?: string | null
+          position?: number
+          role?: string
+          tokens?: number
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "interaction_messages_interaction_owned_by_user"
+            columns: ["interaction_id", "user_id"]
+            referencedRelation: "ai_interactions"
+            referencedColumns: ["id", "user_id"]
+          },
+          {
+            foreignKeyName: "interaction_messages_interaction_owned_by_user"
+            columns: ["interaction_id", "user_id"]
+            referencedRelation: "recent_interactions"
+            referencedColumns: ["id", "user_id"]
+          },
+        ]
       }
       interaction_types: {
         Row: {
@@ -573,30 +1143,6 @@ export type Database = {
         }
         Relationships: [
           {
-            foreignKeyName: "model_calls_agent_owned_by_user"
-            columns: ["agent_id", "user_id"]
-            referencedRelation: "agent_summary"
-            referencedColumns: ["id", "user_id"]
-          },
-          {
-            foreignKeyName: "model_calls_agent_owned_by_user"
-            columns: ["agent_id", "user_id"]
-            referencedRelation: "ai_agents"
-            referencedColumns: ["id", "user_id"]
-          },
-          {
-            foreignKeyName: "model_calls_interaction_id_fkey"
-            columns: ["interaction_id"]
-            referencedRelation: "ai_interactions"
-            referencedColumns: ["id"]
-          },
-          {
-            foreignKeyName: "model_calls_interaction_id_fkey"
-            columns: ["interaction_id"]
-            referencedRelation: "recent_interactions"
-            referencedColumns: ["id"]
-          },
-          {
             foreignKeyName: "model_calls_price_id_fkey"
             columns: ["price_id"]
             referencedRelation: "service_prices"
@@ -683,6 +1229,96 @@ export type Database = {
           },
         ]
       }
+      usage_corrections: {
+        Row: {
+          corrected_at: string
+          corrected_by: string | null
+          corrected_by_role: string
+          id: string
+          interaction_id: string | null
+          kind: string
+          new_cost: number | null
+          new_input_tokens: number | null
+          new_output_tokens: number | null
+          new_service_id: string | null
+          new_started_at: string | null
+          new_unpriced: number | null
+          new_vendor_id: string | null
+          old_cost: number | null
+          old_input_tokens: number | null
+          old_output_tokens: number | null
+          old_service_id: string | null
+          old_started_at: string | null
+          old_unpriced: number | null
+          old_vendor_id: string | null
+          range_from: string | null
+          range_until: string | null
+          reason: string | null
+          rows_changed: number
+          run_id: string
+          service_id: string | null
+          user_id: string | null
+        }
+        Insert: {
+          corrected_at?: string
+          corrected_by?: string | null
+          corrected_by_role: string
+          id?: string
+          interaction_id?: string | null
+          kind: string
+          new_cost?: number | null
+          new_input_tokens?: number | null
+          new_output_tokens?: number | null
+          new_service_id?: string | null
+          new_started_at?: string | null
+          new_unpriced?: number | null
+          new_vendor_id?: string | null
+          old_cost?: number | null
+          old_input_tokens?: number | null
+          old_output_tokens?: number | null
+          old_service_id?: string | null
+          old_started_at?: string | null
+          old_unpriced?: number | null
+          old_vendor_id?: string | null
+          range_from?: string | null
+          range_until?: string | null
+          reason?: string | null
+          rows_changed: number
+          run_id: string
+          service_id?: string | null
+          user_id?: string | null
+        }
+        Update: {
+          corrected_at?: string
+          corrected_by?: string | null
+          corrected_by_role?: string
+          id?: string
+          interaction_id?: string | null
+          kind?: string
+          new_cost?: number | null
+          new_input_tokens?: number | null
+          new_output_tokens?: number | null
+          new_service_id?: string | null
+          new_started_at?: string | null
+          new_unpriced?: number | null
+          new_vendor_id?: string | null
+          old_cost?: number | null
+          old_input_tokens?: number | null
+          old_output_tokens?: number | null
+          old_service_id?: string | null
+          old_started_at?: string | null
+          old_unpriced?: number | null
+          old_vendor_id?: string | null
+          range_from?: string | null
+          range_until?: string | null
+          reason?: string | null
+          rows_changed?: number
+          run_id?: string
+          service_id?: string | null
+          user_id?: string | null
+        }
+        Relationships: []
+      }
       user_api_keys: {
         Row: {
           created_at: string
@@ -742,6 +1378,7 @@ export type Database = {
         Row: {
           created_at: string
           id: string
+          message_retention_days: number | null
           time_zone: string
           updated_at: string
           user_id: string
@@ -749,6 +1386,7 @@ export type Database = {
         Insert: {
           created_at?: string
           id?: string
+          message_retention_days?: number | null
           time_zone?: string
           updated_at?: string
           user_id?: string
@@ -756,6 +1394,7 @@ export type Database = {
         Update: {
           created_at?: string
           id?: string
+          message_retention_days?: number | null
           time_zone?: string
           updated_at?: string
           user_id?: string
@@ -857,6 +1496,7 @@ export type Database = {
           primary_feature: string | null
           service_display_name: string | null
           service_id: string | null
+          status: string | null
           tags: string[] | null
           total_cost: number | null
           total_input_tokens: number | null
@@ -949,6 +1589,67 @@ export type Database = {
       }
     }
     Functions: {
+      acknowledge_budget_alert: {
+        Args: { alert_id: string }
+        Returns: {
+          acknowledged_at: string | null
+          budget_id: string
+          created_at: string
+          id: string
+          limit_amount: number
+          period_start: string | null
+          spent: number
+          threshold: number
+          user_id: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "budget_alerts"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
+      add_task: {
+        Args: {
+          agent_id: string
+          backoff_seconds?: number
+          depends_on?: string[]
+          max_attempts?: number
+          not_before?: string
+          payload?: Json
+          priority?: number
+          title?: string
+        }
+        Returns: {
+          agent_id: string
+          attempts: number
+          backoff_seconds: number
+          claim_expires_at: string | null
+          claimed_at: string | null
+          claimed_by: string | null
+          created_at: string
+          error: string | null
+          finished_at: string | null
+          id: string
+          max_attempts: number
+          not_before: string
+          payload: NonNullable<Json>
+          pending_dependencies: number
+          priority: number
+          result: Json | null
+          started_at: string | null
+          status: string
+          title: string | null
+          updated_at: string
+          user_id: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "agent_tasks"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
       add_vendor: {
         Args: {
           auth_type?: string
@@ -1001,6 +1702,291 @@ export type Database = {
           isSetofReturn: true
         }
       }
+      admit_model_call: {
+        Args: {
+          agent_id: string
+          estimated_cost: number
+          service_id?: string
+          ttl_seconds?: number
+          vendor_id?: string
+        }
+        Returns: {
+          actual_cost: number | null
+          agent_id: string
+          created_at: string
+          estimated_cost: number
+          expires_at: string
+          id: string
+          model_call_id: string | null
+          service_id: string | null
+          settled_at: string | null
+          user_id: string
+          vendor_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "budget_reservations"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      agent_next_run: {
+        Args: { after?: string; agent_id: string }
+        Returns: string
+      }
+      archive_agent: {
+        Args: { agent_id: string; reason?: string }
+        Returns: {
+          activity_score: number
+          capabilities: NonNullable<Json>
+          configuration: NonNullable<Json>
+          created_at: string
+          description: string | null
+          id: string
+          is_active: boolean
+          is_favorite: boolean
+          is_public: boolean
+          last_used_at: string | null
+          model_name: string | null
+          name: string
+          notes: string | null
+          service_id: string | null
+          status: string
+          system_prompt: string | null
+          tags: string[]
+          updated_at: string
+          usage_count: number
+          user_id: string
+          vendor_id: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "ai_agents"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
+      cancel_task: {
+        Args: { task_id: string }
+        Returns: {
+          agent_id: string
+          attempts: number
+          backoff_seconds: number
+          claim_expires_at: string | null
+          claimed_at: string | null
+          claimed_by: string | null
+          created_at: string
+          error: string | null
+          finished_at: string | null
+          id: string
+          max_attempts: number
+          not_before: string
+          payload: NonNullable<Json>
+          pending_dependencies: number
+          priority: number
+          result: Json | null
+          started_at: string | null
+          status: string
+          title: string | null
+          updated_at: string
+          user_id: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "agent_tasks"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
+      claim_next_task: {
+        Args: { agent_id?: string; lease_seconds?: number; worker: string }
+        Returns: {
+          agent_id: string
+          attempts: number
+          backoff_seconds: number
+          claim_expires_at: string | null
+          claimed_at: string | null
+          claimed_by: string | null
+          created_at: string
+          error: string | null
+          finished_at: string | null
+          id: string
+          max_attempts: number
+          not_before: string
+          payload: NonNullable<Json>
+          pending_dependencies: number
+          priority: number
+          result: Json | null
+          started_at: string | null
+          status: string
+          title: string | null
+          updated_at: string
+          user_id: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "agent_tasks"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
+      complete_task: {
+        Args: { result?: Json; task_id: string; worker?: string }
+        Returns: {
+          agent_id: string
+          attempts: number
+          backoff_seconds: number
+          claim_expires_at: string | null
+          claimed_at: string | null
+          claimed_by: string | null
+          created_at: string
+          error: string | null
+          finished_at: string | null
+          id: string
+          max_attempts: number
+          not_before: string
+          payload: NonNullable<Json>
+          pending_dependencies: number
+          priority: number
+          result: Json | null
+          started_at: string | null
+          status: string
+          title: string | null
+          updated_at: string
+          user_id: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "agent_tasks"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
+      correct_interaction_usage: {
+        Args: {
+          input_tokens?: number
+          interaction_id: string
+          output_tokens?: number
+          reason: string
+          service_id?: string
+          started_at?: string
+          total_cost?: number
+          vendor_id?: string
+        }
+        Returns: {
+          corrected_at: string
+          corrected_by: string | null
+          corrected_by_role: string
+          id: string
+          interaction_id: string | null
+          kind: string
+          new_cost: number | null
+          new_input_tokens: number | null
+          new_output_tokens: number | null
+          new_service_id: string | null
+          new_started_at: string | null
+          new_unpriced: number | null
+          new_vendor_id: string | null
+          old_cost: number | null
+          old_input_tokens: number | null
+          old_output_tokens: number | null
+          old_service_id: string | null
+          old_started_at: string | null
+          old_unpriced: number | null
+          old_vendor_id: string | null
+          range_from: string | null
+          range_until: string | null
+          reason: string | null
+          rows_changed: number
+          run_id: string
+          service_id: string | null
+          user_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "usage_corrections"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      create_agent_from_template: {
+        Args: { name: string; template_agent_id: string }
+        Returns: {
+          activity_score: number
+          capabilities: NonNullable<Json>
+          configuration: NonNullable<Json>
+          created_at: string
+          description: string | null
+          id: string
+          is_active: boolean
+          is_favorite: boolean
+          is_public: boolean
+          last_used_at: string | null
+          model_name: string | null
+          name: string
+          notes: string | null
+          service_id: string | null
+          status: string
+          system_prompt: string | null
+          tags: string[]
+          updated_at: string
+          usage_count: number
+          user_id: string
+          vendor_id: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "ai_agents"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
+      due_agents: {
+        Args: { max_agents?: number }
+        Returns: {
+          agent_id: string
+          due_at: string
+          next_run_at: string
+          user_id: string
+        }[]
+      }
+      fail_task: {
+        Args: {
+          error: string
+          retry?: boolean
+          task_id: string
+          worker?: string
+        }
+        Returns: {
+          agent_id: string
+          attempts: number
+          backoff_seconds: number
+          claim_expires_at: string | null
+          claimed_at: string | null
+          claimed_by: string | null
+          created_at: string
+          error: string | null
+          finished_at: string | null
+          id: string
+          max_attempts: number
+          not_before: string
+          payload: NonNullable<Json>
+          pending_dependencies: number
+          priority: number
+          result: Json | null
+          started_at: string | null
+          status: string
+          title: string | null
+          updated_at: string
+          user_id: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "agent_tasks"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
       get_agent_usage_summary: {
         Args: { agent_id: string; days?: number }
         Returns: {
@@ -1048,9 +2034,62 @@ export type Database = {
           vendor_name: string
         }[]
       }
+      get_budget_status: {
+        Args: { user_id?: string }
+        Returns: {
+          agent_id: string
+          budget_id: string
+          is_hard: boolean
+          limit_amount: number
+          name: string
+          period: string
+          period_end: string
+          period_start: string
+          remaining: number
+          reserved: number
+          scope: string
+          service_id: string
+          spent: number
+          thresholds: number[]
+          thresholds_reached: number[]
+          time_zone: string
+          vendor_id: string
+        }[]
+      }
+      get_cost_breakdown: {
+        Args: {
+          from_date: string
+          group_by: string
+          period: string
+          to_date: string
+          user_id?: string
+        }
+        Returns: {
+          cache_write_tokens: number
+          cached_input_tokens: number
+          calls: number
+          cost: number
+          failed_calls: number
+          group_key: string
+          input_tokens: number
+          output_tokens: number
+          period_end: string
+          period_start: string
+          reasoning_tokens: number
+          unpriced_calls: number
+        }[]
+      }
       get_user_api_key: {
         Args: { service_id?: string; user_id: string; vendor_id: string }
         Returns: string
+      }
+      is_agent_active_now: {
+        Args: { agent_id: string; at?: string }
+        Returns: boolean
+      }
+      purge_message_content: {
+        Args: { older_than_days: number }
+        Returns: number
       }
       record_model_call: {
         Args: {
@@ -1069,6 +2108,7 @@ export type Database = {
           model_name?: string
           output_tokens?: number
           reasoning_tokens?: number
+          reservation_id?: string
           service_id?: string
           started_at?: string
           status?: string
@@ -1145,6 +2185,91 @@ export type Database = {
           isSetofReturn: true
         }
       }
+      refresh_usage_rollups: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          days: number
+          failed_days: number
+          marks: number
+          rollup_rows: number
+          usage_stats_rows: number
+        }[]
+      }
+      reprice_model_calls: {
+        Args: {
+          reason?: string
+          service_id: string
+          since: string
+          until: string
+        }
+        Returns: {
+          corrected_at: string
+          corrected_by: string | null
+          corrected_by_role: string
+          id: string
+          interaction_id: string | null
+          kind: string
+          new_cost: number | null
+          new_input_tokens: number | null
+          new_output_tokens: number | null
+          new_service_id: string | null
+          new_started_at: string | null
+          new_unpriced: number | null
+          new_vendor_id: string | null
+          old_cost: number | null
+          old_input_tokens: number | null
+          old_output_tokens: number | null
+          old_service_id: string | null
+          old_started_at: string | null
+          old_unpriced: number | null
+          old_vendor_id: string | null
+          range_from: string | null
+          range_until: string | null
+          reason: string | null
+          rows_changed: number
+          run_id: string
+          service_id: string | null
+          user_id: string | null
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "usage_corrections"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
+      restore_agent: {
+        Args: { agent_id: string; reason?: string }
+        Returns: {
+          activity_score: number
+          capabilities: NonNullable<Json>
+          configuration: NonNullable<Json>
+          created_at: string
+          description: string | null
+          id: string
+          is_active: boolean
+          is_favorite: boolean
+          is_public: boolean
+          last_used_at: string | null
+          model_name: string | null
+          name: string
+          notes: string | null
+          service_id: string | null
+          status: string
+          system_prompt: string | null
+          tags: string[]
+          updated_at: string
+          usage_count: number
+          user_id: string
+          vendor_id: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "ai_agents"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
       rotate_api_key_encryption_key: {
         Args: Record<PropertyKey, never>
         Returns: number
@@ -1157,11 +2282,58 @@ export type Database = {
           schedule: string
         }[]
       }
+      search_messages: {
+        Args: { max_results?: number; query: string }
+        Returns: {
+          agent_id: string
+          content: string
+          created_at: string
+          headline: string
+          id: string
+          interaction_id: string
+          position: number
+          rank: number
+          role: string
+        }[]
+      }
+      set_agent_status: {
+        Args: { agent_id: string; reason?: string; status: string }
+        Returns: {
+          activity_score: number
+          capabilities: NonNullable<Json>
+          configuration: NonNullable<Json>
+          created_at: string
+          description: string | null
+          id: string
+          is_active: boolean
+          is_favorite: boolean
+          is_public: boolean
+          last_used_at: string | null
+          model_name: string | null
+          name: string
+          notes: string | null
+          service_id: string | null
+          status: string
+          system_prompt: string | null
+          tags: string[]
+          updated_at: string
+          usage_count: number
+          user_id: string
+          vendor_id: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "ai_agents"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
       set_time_zone: {
         Args: { time_zone: string }
         Returns: {
           created_at: string
           id: string
+          message_retention_days: number | null
           time_zone: string
           updated_at: string
           user_id: string

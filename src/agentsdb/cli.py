@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import getpass
 import io
@@ -14,16 +15,20 @@ import sys
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from . import apidoc, catalog, demo, typegen
+from . import apidoc, bench, catalog, demo, typegen
+from .agents import STATUSES
 from .client import Client
 from .config import ConfigError, Settings
 from .errors import AgentsDBError
 from .local import LocalCluster, LocalError
 from .migrations import MigrationError, Migrator, apply_platform
+from .tasks import TASK_STATUSES
 from .text import cell, connect_error, format_table, redact, visible
 from .transport.supabase import jwt_subject
 
@@ -34,6 +39,7 @@ SECRET_SETTINGS = (
     "SUPABASE_SERVICE_ROLE_KEY",
     "SUPABASE_ACCESS_TOKEN",
     "SUPABASE_URL",
+    "AGENTSDB_JWT_SECRET",
 )
 
 
@@ -71,11 +77,12 @@ class Target:
         return mask(self.remote) if self.remote else self.cluster.url(self.dbname)
 
     @contextmanager
-    def schema_database(self) -> Iterator[str]:
+    def schema_database(self, name: str = SCRATCH_DB) -> Iterator[str]:
         """The URL of a database holding the migrations and the seed alone, for what is
-        generated from the schema (docs/api.md, the types): DATABASE_URL as it is; else a
-        scratch database on the local cluster (started for the occasion when it is not
-        running), dropped afterwards, so local experiments never leak in."""
+        generated from the schema (docs/api.md, the types) or measured on it (the
+        benchmark): DATABASE_URL as it is; else a scratch database `name` on the local
+        cluster (started for the occasion when it is not running), dropped afterwards, so
+        local experiments never leak in."""
         if not self.cluster:
             yield self.url
             return
@@ -84,15 +91,15 @@ class Target:
         admin = self.cluster.admin_dsn()
         try:
             with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'drop database if exists "{SCRATCH_DB}" with (force)')
-                conn.execute(f'create database "{SCRATCH_DB}"')
+                conn.execute(f'drop database if exists "{name}" with (force)')
+                conn.execute(f'create database "{name}"')
             try:
-                scratch = Target(self.settings, SCRATCH_DB)
+                scratch = Target(self.settings, name)
                 scratch.build(io.StringIO())
                 yield scratch.url
             finally:
                 with psycopg.connect(admin, autocommit=True) as conn:
-                    conn.execute(f'drop database if exists "{SCRATCH_DB}" with (force)')
+                    conn.execute(f'drop database if exists "{name}" with (force)')
         finally:
             if started:
                 self.cluster.stop()
@@ -618,6 +625,100 @@ def cmd_stats_refresh(target: Target, args, out) -> None:
     print(f"refreshed {days} day(s) from {first} to {last}: {written} row(s) written", file=out)
 
 
+# -- agentsdb usage: a user's spend by day, model and agent (issue 10, rollups) -----------------
+
+
+USAGE_FIGURES = ("calls", "unpriced", "failed", "tokens in", "tokens out", "cost")
+
+
+def _usage_figures(rows) -> list:
+    """calls, unpriced, failed, tokens in, tokens out, cost: summed over breakdown rows."""
+    sums = [0, 0, 0, 0, 0, 0]
+    for r in rows:
+        for i, value in enumerate(
+            (
+                r.calls,
+                r.unpriced_calls,
+                r.failed_calls,
+                r.input_tokens + r.cached_input_tokens + r.cache_write_tokens,
+                r.output_tokens + r.reasoning_tokens,
+                r.cost,
+            )
+        ):
+            sums[i] += value
+    return sums
+
+
+def _usage_table(key_name: str, lines: list[tuple[str, list]], out) -> None:
+    cells = [[key, *(f"{v:,}" for v in f[:5]), f"${f[5]:.6f}"] for key, f in lines]
+    empty = [["(none)", *([""] * len(USAGE_FIGURES))]]
+    print(format_table([key_name, *USAGE_FIGURES], cells or empty, indent="  "), file=out)
+
+
+def cmd_usage(target: Target, args, out) -> None:
+    if not args.user:
+        raise CliError("usage: pass --user <user id>: whose spend to show")
+    if not 1 <= args.days <= 3660:
+        raise CliError(f"--days must be between 1 and 3660, got {args.days}")
+    client = client_for(target, args)
+    try:
+        zone = client.get_settings().time_zone
+        today = datetime.datetime.now(ZoneInfo(zone)).date()
+        first = today - datetime.timedelta(days=args.days - 1)
+        names = {str(a.id): a.name for a in client.list_agents()}
+        print(
+            f"spend of user {args.user} from {first} to {today} (days in {zone}), exact USD; "
+            "unpriced calls have no list price and add nothing to the cost",
+            file=out,
+        )
+        by_day = client.cost_breakdown(first, today)
+        print("\nby day", file=out)
+        _usage_table("day", [(str(r.period_start), _usage_figures([r])) for r in by_day], out)
+        for group in [args.by] if args.by else ["model", "agent"]:
+            groups: dict[str | None, list] = {}
+            for r in client.cost_breakdown(first, today, group_by=group):
+                groups.setdefault(r.group_key, []).append(r)
+            lines = []
+            for key, rows in groups.items():
+                if key is None:
+                    shown = "(not recorded)"
+                elif group == "agent":
+                    shown = names.get(key, f"{key[:8]} (deleted)")
+                else:
+                    shown = key
+                lines.append((shown, _usage_figures(rows)))
+            lines.sort(key=lambda line: (-line[1][5], line[0]))
+            print(f"\nby {group}", file=out)
+            _usage_table(group, lines, out)
+        total = _usage_figures(by_day)
+        print(f"\ntotal: ${total[5]:.6f} over {total[0]:,} calls ({total[1]:,} unpriced)", file=out)
+    except AgentsDBError as exc:
+        raise CliError(f"usage: {exc}") from exc
+
+
+def cmd_stats_refresh_rollups(target: Target, args, out) -> None:
+    args.service_role = True
+    client = client_for(target, args)
+    totals = [0, 0, 0, 0, 0]
+    try:
+        # One run takes at most 1000 users' marks: run again while there were marks, a
+        # bounded number of times (usage recorded meanwhile leaves marks of its own).
+        for _ in range(100):
+            done = client.refresh_rollups()
+            figures = (done.marks, done.days, done.usage_stats_rows, done.rollup_rows)
+            totals = [a + b for a, b in zip(totals, (*figures, done.failed_days), strict=True)]
+            if done.marks == 0:
+                break
+    except AgentsDBError as exc:
+        raise CliError(f"stats refresh-rollups: {exc}") from exc
+    print(
+        f"rollups refreshed: {totals[0]} mark(s) taken, {totals[1]} (user, day)s recomputed, "
+        f"{totals[2]} ai_usage_stats row(s) and {totals[3]} rollup row(s) written, "
+        f"{totals[4]} failed",
+        file=out,
+    )
+
+
 def cmd_demo(target: Target, args, out) -> None:
     if target.remote and not args.yes:
         raise CliError("demo writes two demo users and their data: on DATABASE_URL pass --yes")
@@ -637,11 +738,376 @@ def cmd_types(target: Target, args, out) -> None:
         typegen.command(target.settings.project_dir, url, args.lang, args.check, out)
 
 
+# -- bench: the benchmark command (issue 12) ---------------------------------------------------
+
+BENCH_DB = "agentsdb_bench"
+
+
+def cmd_bench(target: Target, args, out) -> None:
+    """Build a scratch database from the migrations on the local cluster, fill it with the
+    scale's data, run every workload, print the table and write the JSON report."""
+    if target.remote:
+        raise CliError(
+            "bench generates millions of rows in a scratch database of the local cluster: "
+            "unset DATABASE_URL to run it"
+        )
+    printers: dict = {}
+
+    def progress(label: str, done: int, total: int) -> None:
+        if label not in printers:
+            printers[label] = progress_printer(label)
+        printers[label](done, total)
+
+    print(f"agentsdb bench --scale {args.scale}: building {BENCH_DB} from the migrations", file=out)
+    out.flush()
+    with target.schema_database(BENCH_DB):
+        report = bench.run(target.cluster.app_dsn(BENCH_DB), args.scale, progress)
+    data = report["data"]
+    print(
+        f"data: {data['users']:,} users, {data['agents']:,} agents, "
+        f"{data['interactions']:,} interactions, {data['model_calls']:,} model calls over "
+        f"{data['days']} days (generated in {data['generation_s']} s)",
+        file=out,
+    )
+    version = report["postgresql"]["version"].split(",")[0]
+    print(f"{version}; {report['machine']['cpus']} CPUs", file=out)
+    header = ["workload", "figure", "ratio", "goal", "met", "real vs bare (median/p95)"]
+    print(format_table(header, bench.table(report)), file=out)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(report, f, indent=2, default=str)
+            f.write("\n")
+        print(f"wrote {args.json}", file=out)
+
+
+def add_bench_parser(sub) -> None:
+    bench_cmd = sub.add_parser(
+        "bench",
+        help="generate data in a scratch database of the local cluster and measure each "
+        "workload against a bare baseline (ratios, medians, p95)",
+    )
+    bench_cmd.add_argument(
+        "--scale",
+        choices=list(bench.SCALES),
+        default="small",
+        help="small: seconds; medium: 1M calls, minutes; large: 10M calls, 1,000 users, "
+        "10,000 agents (default small)",
+    )
+    bench_cmd.add_argument("--json", metavar="FILE", help="also write the report as JSON")
+    bench_cmd.set_defaults(func=cmd_bench)
+
+
+# -- end of bench ----------------------------------------------------------------------------
+# --- budgets (issue 11): list, set, status, alerts, as a signed-in user (--user) ---------
+
+
+def _budget_target(budget) -> str:
+    ident = budget.agent_id or budget.vendor_id or budget.service_id
+    return budget.scope if ident is None else f"{budget.scope}:{ident}"
+
+
+def _usd(value) -> str:
+    """Exact money for people: every digit there is, at least cents (2.50, 0.000123)."""
+    whole, _, fraction = format(value.normalize(), "f").partition(".")
+    return f"{whole}.{fraction.ljust(2, '0')}"
+
+
+def _percents(values) -> str:
+    return ",".join(format(v, "f") for v in values) or "-"
+
+
+def cmd_budgets(target: Target, args, out) -> None:
+    client = client_for(target, args)
+    try:
+        if args.budgets_command == "list":
+            for b in client.list_budgets():
+                print(
+                    f"{b.id}  {visible(b.name)}  {_budget_target(b)}  {b.period}  "
+                    f"limit {_usd(b.limit_amount)}  {'hard' if b.is_hard else 'soft'}  "
+                    f"thresholds {_percents(b.thresholds)}%",
+                    file=out,
+                )
+        elif args.budgets_command == "set":
+            options = {
+                "scope": args.scope,
+                "agent_id": args.agent,
+                "vendor_id": args.vendor,
+                "service_id": args.service,
+                "period": args.period,
+                "thresholds": args.thresholds,
+                "is_hard": args.hard,
+            }
+            if options["scope"] is None:
+                options["scope"] = (
+                    "agent"
+                    if args.agent
+                    else "vendor"
+                    if args.vendor
+                    else "service"
+                    if args.service
+                    else None
+                )
+            budget = client.set_budget(
+                args.name, args.limit, **{k: v for k, v in options.items() if v is not None}
+            )
+            print(
+                f"budget {visible(budget.name)} ({budget.id}): {_budget_target(budget)}, "
+                f"{budget.period}, limit {_usd(budget.limit_amount)}, "
+                f"{'hard' if budget.is_hard else 'soft'}, "
+                f"thresholds {_percents(budget.thresholds)}%",
+                file=out,
+            )
+        elif args.budgets_command == "status":
+            for s in client.budget_status():
+                period = (
+                    "lifetime"
+                    if s.period_start is None
+                    else f"{s.period_start.isoformat()} to {s.period_end.isoformat()}"
+                )
+                print(
+                    f"{visible(s.name)}  {s.period} ({period}, {s.time_zone})  "
+                    f"spent {_usd(s.spent)}  reserved {_usd(s.reserved)}  "
+                    f"remaining {_usd(s.remaining)} of {_usd(s.limit_amount)}  "
+                    f"reached {_percents(s.thresholds_reached)}%"
+                    f"{'  HARD' if s.is_hard else ''}",
+                    file=out,
+                )
+        elif args.ack:
+            alert = client.acknowledge_budget_alert(args.ack)
+            print(f"acknowledged alert {alert.id} at {alert.acknowledged_at.isoformat()}", file=out)
+        else:
+            for a in client.list_budget_alerts(unacknowledged=args.unacknowledged):
+                period = "lifetime" if a.period_start is None else a.period_start.isoformat()
+                state = "acknowledged" if a.acknowledged_at else "new"
+                print(
+                    f"{a.id}  budget {a.budget_id}  {period}  {format(a.threshold, 'f')}%  "
+                    f"spent {_usd(a.spent)} of {_usd(a.limit_amount)}  {a.created_at.isoformat()}  "
+                    f"{state}",
+                    file=out,
+                )
+    except AgentsDBError as exc:
+        raise CliError(f"budgets {args.budgets_command}: {exc}") from None
+
+
+def decimal_arg(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        raise argparse.ArgumentTypeError(f"not a decimal number: {text!r}") from None
+    if not value.is_finite():
+        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+    return value
+
+
+def percents_arg(text: str) -> list[Decimal]:
+    return [decimal_arg(p) for p in text.split(",") if p.strip()]
+
+
+def add_budgets_parser(sub) -> None:
+    budgets = sub.add_parser("budgets", help="spending budgets, their status and alerts")
+    budgets_sub = budgets.add_subparsers(dest="budgets_command", required=True, metavar="ACTION")
+    actions = {
+        "list": budgets_sub.add_parser("list", help="the user's budgets"),
+        "set": budgets_sub.add_parser(
+            "set", help="create a budget by name, or change its limit, thresholds, hardness"
+        ),
+        "status": budgets_sub.add_parser(
+            "status", help="each budget in its current period: spent, reserved, remaining"
+        ),
+        "alerts": budgets_sub.add_parser(
+            "alerts", help="thresholds reached (newest first); --ack ID acknowledges one"
+        ),
+    }
+    for action in actions.values():
+        action.add_argument("--user", required=True, metavar="UUID", help="the budgets' owner")
+        action.set_defaults(func=cmd_budgets)
+    put = actions["set"]
+    put.add_argument("name", help="the budget's name (unique per user)")
+    put.add_argument("limit", type=decimal_arg, help="the limit in USD, exact, e.g. 25.00")
+    put.add_argument("--period", choices=["day", "week", "month", "none"], help="default month")
+    put.add_argument("--scope", choices=["all", "agent", "vendor", "service"])
+    put.add_argument("--agent", metavar="UUID", help="scope: this agent")
+    put.add_argument("--vendor", metavar="ID", help="scope: this vendor, e.g. openai")
+    put.add_argument("--service", metavar="ID", help="scope: this vendor service")
+    put.add_argument(
+        "--thresholds", type=percents_arg, metavar="P,P,...", help="alert percents (50,80,100)"
+    )
+    hardness = put.add_mutually_exclusive_group()
+    hardness.add_argument(
+        "--hard",
+        dest="hard",
+        action="store_true",
+        default=None,
+        help="refuse admissions that could pass the limit",
+    )
+    hardness.add_argument("--soft", dest="hard", action="store_false", help="alerts only")
+    alerts = actions["alerts"]
+    alerts.add_argument("--unacknowledged", action="store_true", help="only new alerts")
+    alerts.add_argument("--ack", metavar="ID", help="acknowledge this alert")
+
+
 def iso_date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+# -- agents (issue 13): list, lifecycle status, archive, restore, clone ----------------------
+
+
+AGENT_LIST_COLUMNS = ("id", "name", "status", "is_active", "vendor_id", "model_name", "usage_count")
+
+
+def agent_rows(agents, as_json: bool) -> list[dict]:
+    rows = [dataclasses.asdict(a) for a in agents]
+    return rows if as_json else [{c: r.get(c) for c in AGENT_LIST_COLUMNS} for r in rows]
+
+
+def cmd_agents(target: Target, args, out) -> None:
+    client = client_for(target, args)
+    action = args.agents_command
+    try:
+        if action == "list":
+            agents = client.list_archived_agents() if args.archived else client.agent_summary()
+            print_rows(agent_rows(agents, args.json), out, args.json)
+            return
+        if action == "status":
+            agent = client.set_agent_status(args.agent, args.status, args.reason)
+        elif action == "archive":
+            agent = client.archive_agent(args.agent, args.reason)
+        elif action == "restore":
+            agent = client.restore_agent(args.agent, args.reason)
+        else:  # clone
+            agent = client.clone_agent(args.template, args.name)
+    except AgentsDBError as exc:
+        raise CliError(f"agents {action}: {exc}") from exc
+    print_rows(agent_rows([agent], args.json), out, args.json)
+
+
+def add_agents_commands(sub) -> None:
+    agents = sub.add_parser(
+        "agents", help="agents: list, lifecycle status, archive, restore, clone"
+    )
+    actions = agents.add_subparsers(dest="agents_command", required=True, metavar="ACTION")
+
+    def action(name: str, help_text: str, *, service: bool = True):
+        parser = actions.add_parser(name, help=help_text)
+        who = parser.add_mutually_exclusive_group(required=True)
+        who.add_argument("--user", metavar="UUID", help="act as this signed-in user")
+        if service:
+            who.add_argument("--service-role", action="store_true", help="act as service_role")
+        parser.add_argument("--json", action="store_true", help="print JSON (every column)")
+        parser.set_defaults(func=cmd_agents)
+        return parser
+
+    listing = action(
+        "list", "the user's agents (agent_summary: archived ones left out)", service=False
+    )
+    listing.add_argument("--archived", action="store_true", help="the archived agents instead")
+    status = action("status", "change an agent's lifecycle status (recorded with --reason)")
+    status.add_argument("agent", metavar="AGENT_ID")
+    status.add_argument("status", choices=STATUSES)
+    status.add_argument("--reason", help="why (kept in agent_status_history)")
+    for name, text in (
+        ("archive", "archive an agent: out of the lists, history and spend kept"),
+        ("restore", "restore an archived agent (as stopped)"),
+    ):
+        parser = action(name, text)
+        parser.add_argument("agent", metavar="AGENT_ID")
+        parser.add_argument("--reason", help="why (kept in agent_status_history)")
+    clone = action("clone", "a new agent from a public agent or one of the user's", service=False)
+    clone.add_argument("template", metavar="TEMPLATE_AGENT_ID")
+    clone.add_argument("name", help="the new agent's name")
+
+
+# -- agentsdb tasks (issue 13): the task queue as its owner (or service_role) --------------
+TASK_COLUMNS = ("id", "status", "priority", "attempts", "agent_id", "title", "not_before")
+
+
+def print_tasks(tasks, out, as_json: bool) -> None:
+    rows = [
+        {
+            "id": str(t.id),
+            "status": t.status,
+            "priority": t.priority,
+            "attempts": f"{t.attempts}/{t.max_attempts}",
+            "agent_id": str(t.agent_id),
+            "title": t.title or "",
+            "not_before": t.not_before.isoformat(timespec="seconds"),
+        }
+        for t in tasks
+    ]
+    if as_json or not rows:
+        print_rows(rows, out, as_json)
+        return
+    cells = [[cell(r[c]) for c in TASK_COLUMNS] for r in rows]
+    print(format_table(list(TASK_COLUMNS), cells, max_width=40), file=out)
+
+
+def cmd_tasks(target: Target, args, out) -> None:
+    client = client_for(target, args)
+    action = args.tasks_command
+    try:
+        if action == "list":
+            tasks = client.list_tasks(status=args.status, agent_id=args.agent, limit=args.limit)
+        elif action == "add":
+            payload = parse_value("--payload", args.payload) if args.payload else None
+            tasks = [
+                client.add_task(
+                    args.agent_id,
+                    payload,
+                    title=args.title,
+                    priority=args.priority,
+                    not_before=args.not_before,
+                    max_attempts=args.max_attempts,
+                    depends_on=args.depends_on or (),
+                )
+            ]
+        else:
+            tasks = [client.cancel_task(args.task_id)]
+    except (AgentsDBError, TypeError, ValueError) as exc:
+        raise CliError(f"tasks {action}: {exc}") from exc
+    print_tasks(tasks, out, args.json)
+
+
+def iso_timestamp(text: str) -> datetime.datetime:
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a timestamp (ISO 8601): {text!r}") from exc
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(
+            f"give the time zone too (2026-12-01T09:00+01:00): {text!r}"
+        )
+    return moment
+
+
+def add_tasks_parser(sub) -> None:
+    who = argparse.ArgumentParser(add_help=False)
+    caller = who.add_mutually_exclusive_group()
+    caller.add_argument("--user", metavar="UUID", help="act as this signed-in user")
+    caller.add_argument("--service-role", action="store_true", help="act as service_role")
+    who.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    tasks = sub.add_parser("tasks", help="the task queue: list, add and cancel tasks")
+    tasks_sub = tasks.add_subparsers(dest="tasks_command", required=True, metavar="ACTION")
+    listing = tasks_sub.add_parser("list", parents=[who], help="tasks, newest first")
+    listing.add_argument("--status", choices=TASK_STATUSES)
+    listing.add_argument("--agent", metavar="UUID", help="only this agent's tasks")
+    listing.add_argument("--limit", type=int, default=100, help="at most this many (100)")
+    add = tasks_sub.add_parser("add", parents=[who], help="create a task for one of your agents")
+    add.add_argument("agent_id", metavar="AGENT_ID")
+    add.add_argument("--payload", metavar="JSON", help="the task's input (JSON, else text)")
+    add.add_argument("--title")
+    add.add_argument("--priority", type=int, default=0, help="higher first (-1000..1000)")
+    add.add_argument("--not-before", type=iso_timestamp, metavar="TIMESTAMP")
+    add.add_argument("--max-attempts", type=int, default=3)
+    add.add_argument(
+        "--depends-on", nargs="+", metavar="TASK_ID", help="tasks that must succeed first"
+    )
+    cancel = tasks_sub.add_parser("cancel", parents=[who], help="cancel a task of yours")
+    cancel.add_argument("task_id", metavar="TASK_ID")
+    tasks.set_defaults(func=cmd_tasks)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -736,6 +1202,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--since", type=iso_date, metavar="YYYY-MM-DD", help="every day from this one to yesterday"
     )
     refresh.set_defaults(func=cmd_stats_refresh)
+    rollups = stats_sub.add_parser(
+        "refresh-rollups",
+        help="recompute the usage rollups of every day whose usage changed (what pg_cron "
+        "runs every minute), as service_role",
+    )
+    rollups.set_defaults(func=cmd_stats_refresh_rollups)
+
+    usage = sub.add_parser(
+        "usage", help="a user's spend by day, model and agent (days of the user's time zone)"
+    )
+    usage.add_argument("--user", metavar="USER_ID", help="the user (their id)")
+    usage.add_argument("--days", type=int, default=7, help="the last N local days (default 7)")
+    usage.add_argument(
+        "--by",
+        choices=["model", "agent", "vendor", "service"],
+        help="one grouping instead of model and agent",
+    )
+    usage.set_defaults(func=cmd_usage)
+
+    add_agents_commands(sub)
+
+    add_budgets_parser(sub)
 
     demo_cmd = sub.add_parser(
         "demo",
@@ -766,7 +1254,107 @@ def build_parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="fail if a committed file differs from the schema"
     )
     types_cmd.set_defaults(func=cmd_types)
+    add_bench_parser(sub)
+    add_functions_parser(sub)
+    add_tasks_parser(sub)
     return parser
+
+
+# --- functions: the agent gateway (functions/gateway, a Supabase Edge Function) -------------
+
+# The JWT secret `supabase start` gives every local project: tokens of a local Supabase work
+# unchanged. A hosted project's secret goes in AGENTSDB_JWT_SECRET (environment or .env).
+LOCAL_JWT_SECRET = "super-secret-jwt-token-with-at-least-32-characters-long"  # noqa: S105
+
+
+def jwt_secret(target: Target) -> str:
+    return target.settings.env.get("AGENTSDB_JWT_SECRET") or LOCAL_JWT_SECRET
+
+
+def deno_binary() -> str:
+    """Deno from the project's virtual environment (PyPI's `deno`), else from PATH."""
+    beside = os.path.join(os.path.dirname(sys.executable), "deno")
+    found = beside if os.path.exists(beside) else shutil.which("deno")
+    if not found:
+        raise CliError("deno not found: run scripts/bootstrap (it installs PyPI's deno into .venv)")
+    return found
+
+
+def cmd_functions_serve(target: Target, args, out) -> None:
+    import subprocess
+
+    target.ensure_running()
+    folder = target.settings.project_dir / "functions" / "gateway"
+    if not (folder / "index.ts").is_file():
+        raise CliError(f"{folder}/index.ts not found: run it in the agentsdb checkout")
+    env = {
+        **os.environ,
+        "SUPABASE_DB_URL": target.url,
+        "AGENTSDB_JWT_SECRET": jwt_secret(target),
+        "HOST": args.host,
+        "PORT": str(args.port),
+    }
+    print(
+        f"the gateway on {target.shown_url()}: POST http://{args.host}:{args.port}"
+        "/v1/chat/completions and /v1/messages (Ctrl-C stops it)",
+        file=out,
+        flush=True,
+    )
+    command = [deno_binary(), "run", "--frozen", "--allow-net", "--allow-env", "--allow-sys"]
+    proc = subprocess.run([*command, "--allow-read", "index.ts"], cwd=folder, env=env)
+    if proc.returncode not in (0, -2, 130):
+        raise CliError(f"the gateway stopped with status {proc.returncode}")
+
+
+def cmd_functions_token(target: Target, args, out) -> None:
+    """An access token for the user, signed as Supabase Auth signs one (HS256), for trying
+    the gateway locally."""
+    import base64
+    import hashlib
+    import hmac
+    import time
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    try:
+        user = str(uuid.UUID(args.user))
+    except ValueError:
+        raise CliError(f"--user: not a UUID: {visible(args.user)}") from None
+    now = int(time.time())
+    claims = {
+        "sub": user,
+        "role": "authenticated",
+        "aud": "authenticated",
+        "iat": now,
+        "exp": now + args.minutes * 60,
+        "is_anonymous": False,
+    }
+    head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    body = b64(json.dumps(claims).encode())
+    signature = hmac.new(jwt_secret(target).encode(), f"{head}.{body}".encode(), hashlib.sha256)
+    print(f"{head}.{body}.{b64(signature.digest())}", file=out)
+
+
+def add_functions_parser(sub) -> None:
+    functions = sub.add_parser("functions", help="the agent gateway (an Edge Function) locally")
+    functions_sub = functions.add_subparsers(
+        dest="functions_command", required=True, metavar="ACTION"
+    )
+    serve = functions_sub.add_parser(
+        "serve",
+        help="run functions/gateway with Deno against the database (local, or DATABASE_URL); "
+        "it verifies tokens with AGENTSDB_JWT_SECRET (default: the Supabase CLI's local one)",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=54321, help="port (default 54321)")
+    serve.set_defaults(func=cmd_functions_serve)
+    token = functions_sub.add_parser(
+        "token", help="print an access token for a user, signed with AGENTSDB_JWT_SECRET"
+    )
+    token.add_argument("--user", required=True, metavar="UUID", help="the user's id")
+    token.add_argument("--minutes", type=int, default=60, help="lifetime (default 60)")
+    token.set_defaults(func=cmd_functions_token)
 
 
 def cmd_docs(target: Target, args, out) -> None:

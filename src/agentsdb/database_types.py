@@ -73,6 +73,264 @@ class PublicAgentFeaturesUpdate(TypedDict):
     sort_order: NotRequired[Annotated[int, Field(alias="sort_order")]]
     updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
 
+class PublicAgentSchedules(BaseModel):
+    active_hours: Optional[JsonValue] = Field(alias="active_hours")
+    agent_id: uuid.UUID = Field(alias="agent_id")
+    created_at: datetime.datetime = Field(alias="created_at")
+    cron: Optional[str] = Field(alias="cron")
+    id: uuid.UUID = Field(alias="id")
+    is_enabled: bool = Field(alias="is_enabled")
+    last_run_at: Optional[datetime.datetime] = Field(alias="last_run_at")
+    next_run_at: Optional[datetime.datetime] = Field(alias="next_run_at")
+    time_zone: str = Field(alias="time_zone")
+    updated_at: datetime.datetime = Field(alias="updated_at")
+    user_id: uuid.UUID = Field(alias="user_id")
+
+class PublicAgentSchedulesInsert(TypedDict):
+    active_hours: NotRequired[Annotated[Optional[JsonValue], Field(alias="active_hours")]]
+    agent_id: Annotated[uuid.UUID, Field(alias="agent_id")]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    cron: NotRequired[Annotated[Optional[str], Field(alias="cron")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    is_enabled: NotRequired[Annotated[bool, Field(alias="is_enabled")]]
+    last_run_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="last_run_at")]]
+    next_run_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="next_run_at")]]
+    time_zone: Annotated[str, Field(alias="time_zone")]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+
+class PublicAgentSchedulesUpdate(TypedDict):
+    active_hours: NotRequired[Annotated[Optional[JsonValue], Field(alias="active_hours")]]
+    agent_id: NotRequired[Annotated[uuid.UUID, Field(alias="agent_id")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    cron: NotRequired[Annotated[Optional[str], Field(alias="cron")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    is_enabled: NotRequired[Annotated[bool, Field(alias="is_enabled")]]
+    last_run_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="last_run_at")]]
+    next_run_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="next_run_at")]]
+    time_zone: NotRequired[Annotated[str, Field(alias="time_zone")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+
+class PublicAgentStatusHistory(BaseModel):
+    agent_id: uuid.UUID = Field(alias="agent_id")
+    changed_at: datetime.datetime = Field(alias="changed_at")
+    changed_by: Optional[uuid.UUID] = Field(alias="changed_by")
+    changed_by_role: str = Field(alias="changed_by_role")
+    from_status: Optional[str] = Field(alias="from_status")
+    id: uuid.UUID = Field(alias="id")
+    reason: Optional[str] = Field(alias="reason")
+    to_status: str = Field(alias="to_status")
+    user_id: uuid.UUID = Field(alias="user_id")
+
+class PublicAgentStatusHistoryInsert(TypedDict):
+    agent_id: Annotated[uuid.UUID, Field(alias="agent_id")]
+    changed_at: NotRequired[Annotated[datetime.datetime, Field(alias="changed_at")]]
+    changed_by: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="changed_by")]]
+    changed_by_role: Annotated[str, Field(alias="changed_by_role")]
+    from_status: NotRequired[Annotated[Optional[str], Field(alias="from_status")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    reason: NotRequired[Annotated[Optional[str], Field(alias="reason")]]
+    to_status: Annotated[str, Field(alias="to_status")]
+    user_id: Annotated[uuid.UUID, Field(alias="user_id")]
+
+class PublicAgentStatusHistoryUpdate(TypedDict):
+    agent_id: NotRequired[Annotated[uuid.UUID, Field(alias="agent_id")]]
+    changed_at: NotRequired[Annotated[datetime.datetime, Field(alias="changed_at")]]
+    changed_by: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="changed_by")]]
+    changed_by_role: NotRequired[Annotated[str, Field(alias="changed_by_role")]]
+    from_status: NotRequired[Annotated[Optional[str], Field(alias="from_status")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    reason: NotRequired[Annotated[Optional[str], Field(alias="reason")]]
+    to_status: NotRequired[Annotated[str, Field(alias="to_status")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+
+class PublicAgentTaskAttempts(BaseModel):
+    attempt: int = Field(alias="attempt")
+    claimed_at: datetime.datetime = Field(alias="claimed_at")
+    error: Optional[str] = Field(alias="error")
+    finished_at: Optional[datetime.datetime] = Field(alias="finished_at")
+    id: uuid.UUID = Field(alias="id")
+    lease_expires_at: datetime.datetime = Field(alias="lease_expires_at")
+    outcome: str = Field(alias="outcome")
+    task_id: uuid.UUID = Field(alias="task_id")
+    user_id: uuid.UUID = Field(alias="user_id")
+    worker: str = Field(alias="worker")
+
+class PublicAgentTaskAttemptsInsert(TypedDict):
+    attempt: Annotated[int, Field(alias="attempt")]
+    claimed_at: NotRequired[Annotated[datetime.datetime, Field(alias="claimed_at")]]
+    error: NotRequired[Annotated[Optional[str], Field(alias="error")]]
+    finished_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="finished_at")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    lease_expires_at: Annotated[datetime.datetime, Field(alias="lease_expires_at")]
+    outcome: NotRequired[Annotated[str, Field(alias="outcome")]]
+    task_id: Annotated[uuid.UUID, Field(alias="task_id")]
+    user_id: Annotated[uuid.UUID, Field(alias="user_id")]
+    worker: Annotated[str, Field(alias="worker")]
+
+class PublicAgentTaskAttemptsUpdate(TypedDict):
+    attempt: NotRequired[Annotated[int, Field(alias="attempt")]]
+    claimed_at: NotRequired[Annotated[datetime.datetime, Field(alias="claimed_at")]]
+    error: NotRequired[Annotated[Optional[str], Field(alias="error")]]
+    finished_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="finished_at")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    lease_expires_at: NotRequired[Annotated[datetime.datetime, Field(alias="lease_expires_at")]]
+    outcome: NotRequired[Annotated[str, Field(alias="outcome")]]
+    task_id: NotRequired[Annotated[uuid.UUID, Field(alias="task_id")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+    worker: NotRequired[Annotated[str, Field(alias="worker")]]
+
+class PublicAgentTaskDependencies(BaseModel):
+    created_at: datetime.datetime = Field(alias="created_at")
+    depends_on: uuid.UUID = Field(alias="depends_on")
+    id: uuid.UUID = Field(alias="id")
+    satisfied: bool = Field(alias="satisfied")
+    task_id: uuid.UUID = Field(alias="task_id")
+    user_id: uuid.UUID = Field(alias="user_id")
+
+class PublicAgentTaskDependenciesInsert(TypedDict):
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    depends_on: Annotated[uuid.UUID, Field(alias="depends_on")]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    satisfied: NotRequired[Annotated[bool, Field(alias="satisfied")]]
+    task_id: Annotated[uuid.UUID, Field(alias="task_id")]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+
+class PublicAgentTaskDependenciesUpdate(TypedDict):
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    depends_on: NotRequired[Annotated[uuid.UUID, Field(alias="depends_on")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    satisfied: NotRequired[Annotated[bool, Field(alias="satisfied")]]
+    task_id: NotRequired[Annotated[uuid.UUID, Field(alias="task_id")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+
+class PublicAgentTasks(BaseModel):
+    agent_id: uuid.UUID = Field(alias="agent_id")
+    attempts: int = Field(alias="attempts")
+    backoff_seconds: int = Field(alias="backoff_seconds")
+    claim_expires_at: Optional[datetime.datetime] = Field(alias="claim_expires_at")
+    claimed_at: Optional[datetime.datetime] = Field(alias="claimed_at")
+    claimed_by: Optional[str] = Field(alias="claimed_by")
+    created_at: datetime.datetime = Field(alias="created_at")
+    error: Optional[str] = Field(alias="error")
+    finished_at: Optional[datetime.datetime] = Field(alias="finished_at")
+    id: uuid.UUID = Field(alias="id")
+    max_attempts: int = Field(alias="max_attempts")
+    not_before: datetime.datetime = Field(alias="not_before")
+    payload: JsonValue = Field(alias="payload")
+    pending_dependencies: int = Field(alias="pending_dependencies")
+    priority: int = Field(alias="priority")
+    result: Optional[JsonValue] = Field(alias="result")
+    started_at: Optional[datetime.datetime] = Field(alias="started_at")
+    status: str = Field(alias="status")
+    title: Optional[str] = Field(alias="title")
+    updated_at: datetime.datetime = Field(alias="updated_at")
+    user_id: uuid.UUID = Field(alias="user_id")
+
+class PublicAgentTasksInsert(TypedDict):
+    agent_id: Annotated[uuid.UUID, Field(alias="agent_id")]
+    attempts: NotRequired[Annotated[int, Field(alias="attempts")]]
+    backoff_seconds: NotRequired[Annotated[int, Field(alias="backoff_seconds")]]
+    claim_expires_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="claim_expires_at")]]
+    claimed_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="claimed_at")]]
+    claimed_by: NotRequired[Annotated[Optional[str], Field(alias="claimed_by")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    error: NotRequired[Annotated[Optional[str], Field(alias="error")]]
+    finished_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="finished_at")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    max_attempts: NotRequired[Annotated[int, Field(alias="max_attempts")]]
+    not_before: NotRequired[Annotated[datetime.datetime, Field(alias="not_before")]]
+    payload: NotRequired[Annotated[JsonValue, Field(alias="payload")]]
+    pending_dependencies: NotRequired[Annotated[int, Field(alias="pending_dependencies")]]
+    priority: NotRequired[Annotated[int, Field(alias="priority")]]
+    result: NotRequired[Annotated[Optional[JsonValue], Field(alias="result")]]
+    started_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="started_at")]]
+    status: NotRequired[Annotated[str, Field(alias="status")]]
+    title: NotRequired[Annotated[Optional[str], Field(alias="title")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+
+class PublicAgentTasksUpdate(TypedDict):
+    agent_id: NotRequired[Annotated[uuid.UUID, Field(alias="agent_id")]]
+    attempts: NotRequired[Annotated[int, Field(alias="attempts")]]
+    backoff_seconds: NotRequired[Annotated[int, Field(alias="backoff_seconds")]]
+    claim_expires_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="claim_expires_at")]]
+    claimed_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="claimed_at")]]
+    claimed_by: NotRequired[Annotated[Optional[str], Field(alias="claimed_by")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    error: NotRequired[Annotated[Optional[str], Field(alias="error")]]
+    finished_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="finished_at")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    max_attempts: NotRequired[Annotated[int, Field(alias="max_attempts")]]
+    not_before: NotRequired[Annotated[datetime.datetime, Field(alias="not_before")]]
+    payload: NotRequired[Annotated[JsonValue, Field(alias="payload")]]
+    pending_dependencies: NotRequired[Annotated[int, Field(alias="pending_dependencies")]]
+    priority: NotRequired[Annotated[int, Field(alias="priority")]]
+    result: NotRequired[Annotated[Optional[JsonValue], Field(alias="result")]]
+    started_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="started_at")]]
+    status: NotRequired[Annotated[str, Field(alias="status")]]
+    title: NotRequired[Annotated[Optional[str], Field(alias="title")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+
+class PublicAgentUsageDaily(BaseModel):
+    agent_id: uuid.UUID = Field(alias="agent_id")
+    cache_write_tokens: int = Field(alias="cache_write_tokens")
+    cached_input_tokens: int = Field(alias="cached_input_tokens")
+    calls: int = Field(alias="calls")
+    cancelled_calls: int = Field(alias="cancelled_calls")
+    cost: float = Field(alias="cost")
+    day: datetime.date = Field(alias="day")
+    failed_calls: int = Field(alias="failed_calls")
+    input_tokens: int = Field(alias="input_tokens")
+    interactions: int = Field(alias="interactions")
+    latency_p50_ms: Optional[int] = Field(alias="latency_p50_ms")
+    latency_p95_ms: Optional[int] = Field(alias="latency_p95_ms")
+    output_tokens: int = Field(alias="output_tokens")
+    reasoning_tokens: int = Field(alias="reasoning_tokens")
+    refreshed_at: datetime.datetime = Field(alias="refreshed_at")
+    unpriced_calls: int = Field(alias="unpriced_calls")
+    user_id: uuid.UUID = Field(alias="user_id")
+
+class PublicAgentUsageDailyInsert(TypedDict):
+    agent_id: Annotated[uuid.UUID, Field(alias="agent_id")]
+    cache_write_tokens: Annotated[int, Field(alias="cache_write_tokens")]
+    cached_input_tokens: Annotated[int, Field(alias="cached_input_tokens")]
+    calls: Annotated[int, Field(alias="calls")]
+    cancelled_calls: Annotated[int, Field(alias="cancelled_calls")]
+    cost: Annotated[float, Field(alias="cost")]
+    day: Annotated[datetime.date, Field(alias="day")]
+    failed_calls: Annotated[int, Field(alias="failed_calls")]
+    input_tokens: Annotated[int, Field(alias="input_tokens")]
+    interactions: Annotated[int, Field(alias="interactions")]
+    latency_p50_ms: NotRequired[Annotated[Optional[int], Field(alias="latency_p50_ms")]]
+    latency_p95_ms: NotRequired[Annotated[Optional[int], Field(alias="latency_p95_ms")]]
+    output_tokens: Annotated[int, Field(alias="output_tokens")]
+    reasoning_tokens: Annotated[int, Field(alias="reasoning_tokens")]
+    refreshed_at: NotRequired[Annotated[datetime.datetime, Field(alias="refreshed_at")]]
+    unpriced_calls: Annotated[int, Field(alias="unpriced_calls")]
+    user_id: Annotated[uuid.UUID, Field(alias="user_id")]
+
+class PublicAgentUsageDailyUpdate(TypedDict):
+    agent_id: NotRequired[Annotated[uuid.UUID, Field(alias="agent_id")]]
+    cache_write_tokens: NotRequired[Annotated[int, Field(alias="cache_write_tokens")]]
+    cached_input_tokens: NotRequired[Annotated[int, Field(alias="cached_input_tokens")]]
+    calls: NotRequired[Annotated[int, Field(alias="calls")]]
+    cancelled_calls: NotRequired[Annotated[int, Field(alias="cancelled_calls")]]
+    cost: NotRequired[Annotated[float, Field(alias="cost")]]
+    day: NotRequired[Annotated[datetime.date, Field(alias="day")]]
+    failed_calls: NotRequired[Annotated[int, Field(alias="failed_calls")]]
+    input_tokens: NotRequired[Annotated[int, Field(alias="input_tokens")]]
+    interactions: NotRequired[Annotated[int, Field(alias="interactions")]]
+    latency_p50_ms: NotRequired[Annotated[Optional[int], Field(alias="latency_p50_ms")]]
+    latency_p95_ms: NotRequired[Annotated[Optional[int], Field(alias="latency_p95_ms")]]
+    output_tokens: NotRequired[Annotated[int, Field(alias="output_tokens")]]
+    reasoning_tokens: NotRequired[Annotated[int, Field(alias="reasoning_tokens")]]
+    refreshed_at: NotRequired[Annotated[datetime.datetime, Field(alias="refreshed_at")]]
+    unpriced_calls: NotRequired[Annotated[int, Field(alias="unpriced_calls")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+
 class PublicAiAgentConfigs(BaseModel):
     agent_id: uuid.UUID = Field(alias="agent_id")
     config_key: str = Field(alias="config_key")
@@ -124,6 +382,7 @@ class PublicAiAgents(BaseModel):
     name: str = Field(alias="name")
     notes: Optional[str] = Field(alias="notes")
     service_id: Optional[str] = Field(alias="service_id")
+    status: str = Field(alias="status")
     system_prompt: Optional[str] = Field(alias="system_prompt")
     tags: List[str] = Field(alias="tags")
     updated_at: datetime.datetime = Field(alias="updated_at")
@@ -146,6 +405,7 @@ class PublicAiAgentsInsert(TypedDict):
     name: Annotated[str, Field(alias="name")]
     notes: NotRequired[Annotated[Optional[str], Field(alias="notes")]]
     service_id: NotRequired[Annotated[Optional[str], Field(alias="service_id")]]
+    status: NotRequired[Annotated[str, Field(alias="status")]]
     system_prompt: NotRequired[Annotated[Optional[str], Field(alias="system_prompt")]]
     tags: NotRequired[Annotated[List[str], Field(alias="tags")]]
     updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
@@ -168,6 +428,7 @@ class PublicAiAgentsUpdate(TypedDict):
     name: NotRequired[Annotated[str, Field(alias="name")]]
     notes: NotRequired[Annotated[Optional[str], Field(alias="notes")]]
     service_id: NotRequired[Annotated[Optional[str], Field(alias="service_id")]]
+    status: NotRequired[Annotated[str, Field(alias="status")]]
     system_prompt: NotRequired[Annotated[Optional[str], Field(alias="system_prompt")]]
     tags: NotRequired[Annotated[List[str], Field(alias="tags")]]
     updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
@@ -275,6 +536,7 @@ class PublicAiUsageStats(BaseModel):
     total_interactions: int = Field(alias="total_interactions")
     total_output_tokens: int = Field(alias="total_output_tokens")
     unique_agents_used: int = Field(alias="unique_agents_used")
+    unpriced_events: int = Field(alias="unpriced_events")
     updated_at: datetime.datetime = Field(alias="updated_at")
     user_id: uuid.UUID = Field(alias="user_id")
     vendor_usage: JsonValue = Field(alias="vendor_usage")
@@ -292,6 +554,7 @@ class PublicAiUsageStatsInsert(TypedDict):
     total_interactions: NotRequired[Annotated[int, Field(alias="total_interactions")]]
     total_output_tokens: NotRequired[Annotated[int, Field(alias="total_output_tokens")]]
     unique_agents_used: NotRequired[Annotated[int, Field(alias="unique_agents_used")]]
+    unpriced_events: NotRequired[Annotated[int, Field(alias="unpriced_events")]]
     updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
     user_id: Annotated[uuid.UUID, Field(alias="user_id")]
     vendor_usage: NotRequired[Annotated[JsonValue, Field(alias="vendor_usage")]]
@@ -309,6 +572,7 @@ class PublicAiUsageStatsUpdate(TypedDict):
     total_interactions: NotRequired[Annotated[int, Field(alias="total_interactions")]]
     total_output_tokens: NotRequired[Annotated[int, Field(alias="total_output_tokens")]]
     unique_agents_used: NotRequired[Annotated[int, Field(alias="unique_agents_used")]]
+    unpriced_events: NotRequired[Annotated[int, Field(alias="unpriced_events")]]
     updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
     user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
     vendor_usage: NotRequired[Annotated[JsonValue, Field(alias="vendor_usage")]]
@@ -354,6 +618,165 @@ class PublicAuditLogsUpdate(TypedDict):
     recorded_at: NotRequired[Annotated[datetime.datetime, Field(alias="recorded_at")]]
     table_name: NotRequired[Annotated[str, Field(alias="table_name")]]
     transaction_id: NotRequired[Annotated[uuid.UUID, Field(alias="transaction_id")]]
+
+class PublicBudgetAlerts(BaseModel):
+    acknowledged_at: Optional[datetime.datetime] = Field(alias="acknowledged_at")
+    budget_id: uuid.UUID = Field(alias="budget_id")
+    created_at: datetime.datetime = Field(alias="created_at")
+    id: uuid.UUID = Field(alias="id")
+    limit_amount: float = Field(alias="limit_amount")
+    period_start: Optional[datetime.date] = Field(alias="period_start")
+    spent: float = Field(alias="spent")
+    threshold: float = Field(alias="threshold")
+    user_id: uuid.UUID = Field(alias="user_id")
+
+class PublicBudgetAlertsInsert(TypedDict):
+    acknowledged_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="acknowledged_at")]]
+    budget_id: Annotated[uuid.UUID, Field(alias="budget_id")]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    limit_amount: Annotated[float, Field(alias="limit_amount")]
+    period_start: NotRequired[Annotated[Optional[datetime.date], Field(alias="period_start")]]
+    spent: Annotated[float, Field(alias="spent")]
+    threshold: Annotated[float, Field(alias="threshold")]
+    user_id: Annotated[uuid.UUID, Field(alias="user_id")]
+
+class PublicBudgetAlertsUpdate(TypedDict):
+    acknowledged_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="acknowledged_at")]]
+    budget_id: NotRequired[Annotated[uuid.UUID, Field(alias="budget_id")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    limit_amount: NotRequired[Annotated[float, Field(alias="limit_amount")]]
+    period_start: NotRequired[Annotated[Optional[datetime.date], Field(alias="period_start")]]
+    spent: NotRequired[Annotated[float, Field(alias="spent")]]
+    threshold: NotRequired[Annotated[float, Field(alias="threshold")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+
+class PublicBudgetReservations(BaseModel):
+    actual_cost: Optional[float] = Field(alias="actual_cost")
+    agent_id: uuid.UUID = Field(alias="agent_id")
+    created_at: datetime.datetime = Field(alias="created_at")
+    estimated_cost: float = Field(alias="estimated_cost")
+    expires_at: datetime.datetime = Field(alias="expires_at")
+    id: uuid.UUID = Field(alias="id")
+    model_call_id: Optional[uuid.UUID] = Field(alias="model_call_id")
+    service_id: Optional[str] = Field(alias="service_id")
+    settled_at: Optional[datetime.datetime] = Field(alias="settled_at")
+    user_id: uuid.UUID = Field(alias="user_id")
+    vendor_id: str = Field(alias="vendor_id")
+
+class PublicBudgetReservationsInsert(TypedDict):
+    actual_cost: NotRequired[Annotated[Optional[float], Field(alias="actual_cost")]]
+    agent_id: Annotated[uuid.UUID, Field(alias="agent_id")]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    estimated_cost: Annotated[float, Field(alias="estimated_cost")]
+    expires_at: Annotated[datetime.datetime, Field(alias="expires_at")]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    model_call_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="model_call_id")]]
+    service_id: NotRequired[Annotated[Optional[str], Field(alias="service_id")]]
+    settled_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="settled_at")]]
+    user_id: Annotated[uuid.UUID, Field(alias="user_id")]
+    vendor_id: Annotated[str, Field(alias="vendor_id")]
+
+class PublicBudgetReservationsUpdate(TypedDict):
+    actual_cost: NotRequired[Annotated[Optional[float], Field(alias="actual_cost")]]
+    agent_id: NotRequired[Annotated[uuid.UUID, Field(alias="agent_id")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    estimated_cost: NotRequired[Annotated[float, Field(alias="estimated_cost")]]
+    expires_at: NotRequired[Annotated[datetime.datetime, Field(alias="expires_at")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    model_call_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="model_call_id")]]
+    service_id: NotRequired[Annotated[Optional[str], Field(alias="service_id")]]
+    settled_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="settled_at")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+    vendor_id: NotRequired[Annotated[str, Field(alias="vendor_id")]]
+
+class PublicBudgets(BaseModel):
+    agent_id: Optional[uuid.UUID] = Field(alias="agent_id")
+    created_at: datetime.datetime = Field(alias="created_at")
+    id: uuid.UUID = Field(alias="id")
+    is_hard: bool = Field(alias="is_hard")
+    limit_amount: float = Field(alias="limit_amount")
+    name: str = Field(alias="name")
+    period: str = Field(alias="period")
+    scope: str = Field(alias="scope")
+    service_id: Optional[str] = Field(alias="service_id")
+    thresholds: List[float] = Field(alias="thresholds")
+    updated_at: datetime.datetime = Field(alias="updated_at")
+    user_id: uuid.UUID = Field(alias="user_id")
+    vendor_id: Optional[str] = Field(alias="vendor_id")
+
+class PublicBudgetsInsert(TypedDict):
+    agent_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="agent_id")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    is_hard: NotRequired[Annotated[bool, Field(alias="is_hard")]]
+    limit_amount: Annotated[float, Field(alias="limit_amount")]
+    name: Annotated[str, Field(alias="name")]
+    period: NotRequired[Annotated[str, Field(alias="period")]]
+    scope: NotRequired[Annotated[str, Field(alias="scope")]]
+    service_id: NotRequired[Annotated[Optional[str], Field(alias="service_id")]]
+    thresholds: NotRequired[Annotated[List[float], Field(alias="thresholds")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+    vendor_id: NotRequired[Annotated[Optional[str], Field(alias="vendor_id")]]
+
+class PublicBudgetsUpdate(TypedDict):
+    agent_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="agent_id")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    is_hard: NotRequired[Annotated[bool, Field(alias="is_hard")]]
+    limit_amount: NotRequired[Annotated[float, Field(alias="limit_amount")]]
+    name: NotRequired[Annotated[str, Field(alias="name")]]
+    period: NotRequired[Annotated[str, Field(alias="period")]]
+    scope: NotRequired[Annotated[str, Field(alias="scope")]]
+    service_id: NotRequired[Annotated[Optional[str], Field(alias="service_id")]]
+    thresholds: NotRequired[Annotated[List[float], Field(alias="thresholds")]]
+    updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+    vendor_id: NotRequired[Annotated[Optional[str], Field(alias="vendor_id")]]
+
+class PublicInteractionMessages(BaseModel):
+    content: Optional[str] = Field(alias="content")
+    content_purged_at: Optional[datetime.datetime] = Field(alias="content_purged_at")
+    content_search: Optional[PgCatalogTsvector] = Field(alias="content_search")
+    created_at: datetime.datetime = Field(alias="created_at")
+    id: uuid.UUID = Field(alias="id")
+    interaction_id: uuid.UUID = Field(alias="interaction_id")
+    metadata: JsonValue = Field(alias="metadata")
+    model_call_id: Optional[uuid.UUID] = Field(alias="model_call_id")
+    position: int = Field(alias="position")
+    role: str = Field(alias="role")
+    tokens: int = Field(alias="tokens")
+    user_id: uuid.UUID = Field(alias="user_id")
+
+class PublicInteractionMessagesInsert(TypedDict):
+    content: NotRequired[Annotated[Optional[str], Field(alias="content")]]
+    content_purged_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="content_purged_at")]]
+    content_search: NotRequired[Annotated[Optional[PgCatalogTsvector], Field(alias="content_search")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    interaction_id: Annotated[uuid.UUID, Field(alias="interaction_id")]
+    metadata: NotRequired[Annotated[JsonValue, Field(alias="metadata")]]
+    model_call_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="model_call_id")]]
+    position: Annotated[int, Field(alias="position")]
+    role: Annotated[str, Field(alias="role")]
+    tokens: NotRequired[Annotated[int, Field(alias="tokens")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
+
+class PublicInteractionMessagesUpdate(TypedDict):
+    content: NotRequired[Annotated[Optional[str], Field(alias="content")]]
+    content_purged_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="content_purged_at")]]
+    content_search: NotRequired[Annotated[Optional[PgCatalogTsvector], Field(alias="content_search")]]
+    created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    interaction_id: NotRequired[Annotated[uuid.UUID, Field(alias="interaction_id")]]
+    metadata: NotRequired[Annotated[JsonValue, Field(alias="metadata")]]
+    model_call_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="model_call_id")]]
+    position: NotRequired[Annotated[int, Field(alias="position")]]
+    role: NotRequired[Annotated[str, Field(alias="role")]]
+    tokens: NotRequired[Annotated[int, Field(alias="tokens")]]
+    user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
 
 class PublicInteractionTypes(BaseModel):
     category: str = Field(alias="category")
@@ -529,6 +952,93 @@ class PublicServicePricesUpdate(TypedDict):
     valid_from: NotRequired[Annotated[datetime.datetime, Field(alias="valid_from")]]
     valid_until: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="valid_until")]]
 
+class PublicUsageCorrections(BaseModel):
+    corrected_at: datetime.datetime = Field(alias="corrected_at")
+    corrected_by: Optional[uuid.UUID] = Field(alias="corrected_by")
+    corrected_by_role: str = Field(alias="corrected_by_role")
+    id: uuid.UUID = Field(alias="id")
+    interaction_id: Optional[uuid.UUID] = Field(alias="interaction_id")
+    kind: str = Field(alias="kind")
+    new_cost: Optional[float] = Field(alias="new_cost")
+    new_input_tokens: Optional[int] = Field(alias="new_input_tokens")
+    new_output_tokens: Optional[int] = Field(alias="new_output_tokens")
+    new_service_id: Optional[str] = Field(alias="new_service_id")
+    new_started_at: Optional[datetime.datetime] = Field(alias="new_started_at")
+    new_unpriced: Optional[int] = Field(alias="new_unpriced")
+    new_vendor_id: Optional[str] = Field(alias="new_vendor_id")
+    old_cost: Optional[float] = Field(alias="old_cost")
+    old_input_tokens: Optional[int] = Field(alias="old_input_tokens")
+    old_output_tokens: Optional[int] = Field(alias="old_output_tokens")
+    old_service_id: Optional[str] = Field(alias="old_service_id")
+    old_started_at: Optional[datetime.datetime] = Field(alias="old_started_at")
+    old_unpriced: Optional[int] = Field(alias="old_unpriced")
+    old_vendor_id: Optional[str] = Field(alias="old_vendor_id")
+    range_from: Optional[datetime.datetime] = Field(alias="range_from")
+    range_until: Optional[datetime.datetime] = Field(alias="range_until")
+    reason: Optional[str] = Field(alias="reason")
+    rows_changed: int = Field(alias="rows_changed")
+    run_id: uuid.UUID = Field(alias="run_id")
+    service_id: Optional[str] = Field(alias="service_id")
+    user_id: Optional[uuid.UUID] = Field(alias="user_id")
+
+class PublicUsageCorrectionsInsert(TypedDict):
+    corrected_at: NotRequired[Annotated[datetime.datetime, Field(alias="corrected_at")]]
+    corrected_by: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="corrected_by")]]
+    corrected_by_role: Annotated[str, Field(alias="corrected_by_role")]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    interaction_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="interaction_id")]]
+    kind: Annotated[str, Field(alias="kind")]
+    new_cost: NotRequired[Annotated[Optional[float], Field(alias="new_cost")]]
+    new_input_tokens: NotRequired[Annotated[Optional[int], Field(alias="new_input_tokens")]]
+    new_output_tokens: NotRequired[Annotated[Optional[int], Field(alias="new_output_tokens")]]
+    new_service_id: NotRequired[Annotated[Optional[str], Field(alias="new_service_id")]]
+    new_started_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="new_started_at")]]
+    new_unpriced: NotRequired[Annotated[Optional[int], Field(alias="new_unpriced")]]
+    new_vendor_id: NotRequired[Annotated[Optional[str], Field(alias="new_vendor_id")]]
+    old_cost: NotRequired[Annotated[Optional[float], Field(alias="old_cost")]]
+    old_input_tokens: NotRequired[Annotated[Optional[int], Field(alias="old_input_tokens")]]
+    old_output_tokens: NotRequired[Annotated[Optional[int], Field(alias="old_output_tokens")]]
+    old_service_id: NotRequired[Annotated[Optional[str], Field(alias="old_service_id")]]
+    old_started_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="old_started_at")]]
+    old_unpriced: NotRequired[Annotated[Optional[int], Field(alias="old_unpriced")]]
+    old_vendor_id: NotRequired[Annotated[Optional[str], Field(alias="old_vendor_id")]]
+    range_from: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="range_from")]]
+    range_until: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="range_until")]]
+    reason: NotRequired[Annotated[Optional[str], Field(alias="reason")]]
+    rows_changed: Annotated[int, Field(alias="rows_changed")]
+    run_id: Annotated[uuid.UUID, Field(alias="run_id")]
+    service_id: NotRequired[Annotated[Optional[str], Field(alias="service_id")]]
+    user_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="user_id")]]
+
+class PublicUsageCorrectionsUpdate(TypedDict):
+    corrected_at: NotRequired[Annotated[datetime.datetime, Field(alias="corrected_at")]]
+    corrected_by: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="corrected_by")]]
+    corrected_by_role: NotRequired[Annotated[str, Field(alias="corrected_by_role")]]
+    id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    interaction_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="interaction_id")]]
+    kind: NotRequired[Annotated[str, Field(alias="kind")]]
+    new_cost: NotRequired[Annotated[Optional[float], Field(alias="new_cost")]]
+    new_input_tokens: NotRequired[Annotated[Optional[int], Field(alias="new_input_tokens")]]
+    new_output_tokens: NotRequired[Annotated[Optional[int], Field(alias="new_output_tokens")]]
+    new_service_id: NotRequired[Annotated[Optional[str], Field(alias="new_service_id")]]
+    new_started_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="new_started_at")]]
+    new_unpriced: NotRequired[Annotated[Optional[int], Field(alias="new_unpriced")]]
+    new_vendor_id: NotRequired[Annotated[Optional[str], Field(alias="new_vendor_id")]]
+    old_cost: NotRequired[Annotated[Optional[float], Field(alias="old_cost")]]
+    old_input_tokens: NotRequired[Annotated[Optional[int], Field(alias="old_input_tokens")]]
+    old_output_tokens: NotRequired[Annotated[Optional[int], Field(alias="old_output_tokens")]]
+    old_service_id: NotRequired[Annotated[Optional[str], Field(alias="old_service_id")]]
+    old_started_at: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="old_started_at")]]
+    old_unpriced: NotRequired[Annotated[Optional[int], Field(alias="old_unpriced")]]
+    old_vendor_id: NotRequired[Annotated[Optional[str], Field(alias="old_vendor_id")]]
+    range_from: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="range_from")]]
+    range_until: NotRequired[Annotated[Optional[datetime.datetime], Field(alias="range_until")]]
+    reason: NotRequired[Annotated[Optional[str], Field(alias="reason")]]
+    rows_changed: NotRequired[Annotated[int, Field(alias="rows_changed")]]
+    run_id: NotRequired[Annotated[uuid.UUID, Field(alias="run_id")]]
+    service_id: NotRequired[Annotated[Optional[str], Field(alias="service_id")]]
+    user_id: NotRequired[Annotated[Optional[uuid.UUID], Field(alias="user_id")]]
+
 class PublicUserApiKeys(BaseModel):
     created_at: datetime.datetime = Field(alias="created_at")
     display_name: Optional[str] = Field(alias="display_name")
@@ -571,6 +1081,7 @@ class PublicUserApiKeysUpdate(TypedDict):
 class PublicUserSettings(BaseModel):
     created_at: datetime.datetime = Field(alias="created_at")
     id: uuid.UUID = Field(alias="id")
+    message_retention_days: Optional[int] = Field(alias="message_retention_days")
     time_zone: str = Field(alias="time_zone")
     updated_at: datetime.datetime = Field(alias="updated_at")
     user_id: uuid.UUID = Field(alias="user_id")
@@ -578,6 +1089,7 @@ class PublicUserSettings(BaseModel):
 class PublicUserSettingsInsert(TypedDict):
     created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
     id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    message_retention_days: NotRequired[Annotated[Optional[int], Field(alias="message_retention_days")]]
     time_zone: NotRequired[Annotated[str, Field(alias="time_zone")]]
     updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
     user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
@@ -585,6 +1097,7 @@ class PublicUserSettingsInsert(TypedDict):
 class PublicUserSettingsUpdate(TypedDict):
     created_at: NotRequired[Annotated[datetime.datetime, Field(alias="created_at")]]
     id: NotRequired[Annotated[uuid.UUID, Field(alias="id")]]
+    message_retention_days: NotRequired[Annotated[Optional[int], Field(alias="message_retention_days")]]
     time_zone: NotRequired[Annotated[str, Field(alias="time_zone")]]
     updated_at: NotRequired[Annotated[datetime.datetime, Field(alias="updated_at")]]
     user_id: NotRequired[Annotated[uuid.UUID, Field(alias="user_id")]]
@@ -668,6 +1181,7 @@ class PublicAgentSummary(BaseModel):
     primary_feature: Optional[str] = Field(alias="primary_feature")
     service_display_name: Optional[str] = Field(alias="service_display_name")
     service_id: Optional[str] = Field(alias="service_id")
+    status: Optional[str] = Field(alias="status")
     tags: Optional[List[str]] = Field(alias="tags")
     total_cost: Optional[float] = Field(alias="total_cost")
     total_input_tokens: Optional[int] = Field(alias="total_input_tokens")

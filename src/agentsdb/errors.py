@@ -48,7 +48,8 @@ class Conflict(AgentsDBError):
 
 
 class BudgetExceeded(AgentsDBError):
-    """Recording this usage would pass a hard budget limit."""
+    """A hard budget refused the admission of a model call (PT402, HTTP 402): its spent +
+    open reservations + the estimate would pass its limit. The message names the budget."""
 
 
 class TransportError(AgentsDBError):
@@ -61,6 +62,7 @@ _EXACT: dict[str, type[AgentsDBError]] = {
     "PT400": InvalidInput,
     "PT401": PermissionDenied,
     "PT403": PermissionDenied,
+    "PT402": BudgetExceeded,  # admit_model_call: a hard budget would be exceeded
     "PT404": NotFound,
     "PT409": Conflict,
     "P0002": NotFound,  # before agentsdb used PT404 (PostgREST answers P0002 with HTTP 500)

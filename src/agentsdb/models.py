@@ -136,6 +136,7 @@ class Agent(Row):
     user_id: UUID
     created_at: datetime
     updated_at: datetime
+    status: str
 
 
 @dataclass(frozen=True)
@@ -236,6 +237,7 @@ class AgentSummary(Row):
     last_interaction_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    status: str
 
 
 @dataclass(frozen=True)
@@ -289,6 +291,8 @@ class UsageStats(Row):
     total_output_tokens: int
     avg_satisfaction: float | None
     avg_usefulness: float | None
+    #: Usage events of the day without a cost (unpriced): not in total_cost, never a 0.
+    unpriced_events: int = 0
 
 
 @dataclass(frozen=True)
@@ -389,3 +393,315 @@ class UserSettings(Row):
 
     user_id: UUID
     time_zone: str
+    message_retention_days: int | None = None
+
+
+# -- agents that run (issue 13): lifecycle, templates, messages ------------------------------
+
+
+@dataclass(frozen=True)
+class AgentStatusChange(Row):
+    """One change of an agent's lifecycle status (from_status None: its creation).
+    `changed_by` is the signed-in user who made it (None for service_role)."""
+
+    id: UUID
+    agent_id: UUID
+    user_id: UUID
+    from_status: str | None
+    to_status: str
+    reason: str | None
+    changed_by: UUID | None
+    changed_by_role: str
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
+class InteractionMessage(Row):
+    """A message of an interaction, in `position` order. `content` is None once purged
+    (`content_purged_at`); role, tokens and the model call stay."""
+
+    id: UUID
+    interaction_id: UUID
+    user_id: UUID
+    position: int
+    role: str
+    content: str | None
+    metadata: dict
+    model_call_id: UUID | None
+    tokens: int
+    content_purged_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class MessageMatch(Row):
+    """A row of search_messages: the message, its agent, a highlighted headline, the rank."""
+
+    id: UUID
+    interaction_id: UUID
+    agent_id: UUID
+    position: int
+    role: str
+    content: str | None
+    headline: str | None
+    rank: float
+    created_at: datetime
+
+
+# --- usage rollups (issue 10: per-agent daily figures, cost breakdown) -----------------------
+
+
+@dataclass(frozen=True)
+class AgentUsageDay(Row):
+    """One agent's usage on one day of its owner's time zone (public.agent_usage_daily).
+    `cost` sums the priced calls; calls without a price are counted in `unpriced_calls`.
+    The latencies are exact percentiles (percentile_disc) of the day's calls."""
+
+    user_id: UUID
+    agent_id: UUID
+    day: date
+    calls: int
+    interactions: int
+    input_tokens: int
+    cached_input_tokens: int
+    cache_write_tokens: int
+    output_tokens: int
+    reasoning_tokens: int
+    cost: Decimal
+    unpriced_calls: int
+    failed_calls: int
+    cancelled_calls: int
+    latency_p50_ms: int | None
+    latency_p95_ms: int | None
+    refreshed_at: datetime
+
+
+@dataclass(frozen=True)
+class CostBreakdownRow(Row):
+    """One period (calendar day, ISO week or month of the user's time zone) and group
+    (a vendor, service, model or agent id; None for 'total', or where the usage did not
+    record it) of get_cost_breakdown. Exact, today included."""
+
+    period_start: date
+    period_end: date
+    group_key: str | None
+    calls: int
+    unpriced_calls: int
+    failed_calls: int
+    input_tokens: int
+    cached_input_tokens: int
+    cache_write_tokens: int
+    output_tokens: int
+    reasoning_tokens: int
+    cost: Decimal
+
+
+@dataclass(frozen=True)
+class RollupRefresh(Row):
+    """What one refresh_usage_rollups run did: marks taken, (user, day)s recomputed, rows
+    of ai_usage_stats and of the rollups written, and days that failed (marked again)."""
+
+    marks: int
+    days: int
+    usage_stats_rows: int
+    rollup_rows: int
+    failed_days: int
+
+
+# --- the usage ledger (issue 10, branch ledger) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class UsageCorrection(Row):
+    """One recorded correction of usage (usage_corrections): an interaction corrected by
+    correct_interaction_usage (kind "interaction"), or one user's calls re-priced by one
+    run of reprice_model_calls (kind "reprice"; the rows of a run share `run_id`; a run
+    that changed nothing has one row without a user). Costs are exact; None where the
+    field does not apply to the kind."""
+
+    id: UUID
+    run_id: UUID
+    kind: str
+    user_id: UUID | None
+    interaction_id: UUID | None
+    service_id: str | None
+    range_from: datetime | None
+    range_until: datetime | None
+    rows_changed: int
+    old_input_tokens: int | None
+    new_input_tokens: int | None
+    old_output_tokens: int | None
+    new_output_tokens: int | None
+    old_cost: Decimal | None
+    new_cost: Decimal | None
+    old_unpriced: int | None
+    new_unpriced: int | None
+    old_started_at: datetime | None
+    new_started_at: datetime | None
+    old_vendor_id: str | None
+    new_vendor_id: str | None
+    old_service_id: str | None
+    new_service_id: str | None
+    reason: str | None
+    corrected_by: UUID | None
+    corrected_by_role: str
+    corrected_at: datetime
+
+
+# --- budgets (issue 11) -------------------------------------------------------------------
+# Thresholds are percents; `list[Decimal | int]` keeps them Decimal without the text cast
+# that `columns()` gives plain Decimal fields (an array must stay an array).
+
+
+@dataclass(frozen=True)
+class Budget(Row):
+    """A spending budget: scope ('all', 'agent', 'vendor', 'service' with its id), period
+    ('day', 'week' from Monday, 'month' in the owner's time zone, or 'none' for a lifetime
+    cap), an exact limit in USD, alert thresholds in percent, and whether it is hard."""
+
+    id: UUID
+    user_id: UUID
+    name: str
+    scope: str
+    agent_id: UUID | None
+    vendor_id: str | None
+    service_id: str | None
+    period: str
+    limit_amount: Decimal
+    thresholds: list[Decimal | int]
+    is_hard: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class BudgetStatus(Row):
+    """A budget in its current period: period_start/period_end are the instants of the
+    local midnights in `time_zone` (None for a lifetime budget); remaining is limit - spent
+    - reserved (negative when over); thresholds_reached in percent."""
+
+    budget_id: UUID
+    name: str
+    scope: str
+    agent_id: UUID | None
+    vendor_id: str | None
+    service_id: str | None
+    period: str
+    is_hard: bool
+    limit_amount: Decimal
+    thresholds: list[Decimal | int]
+    time_zone: str
+    period_start: datetime | None
+    period_end: datetime | None
+    spent: Decimal
+    reserved: Decimal
+    remaining: Decimal
+    thresholds_reached: list[Decimal | int]
+
+
+@dataclass(frozen=True)
+class BudgetAlert(Row):
+    """A threshold reached by a budget in a period (its first local day; None for a lifetime
+    budget), written once."""
+
+    id: UUID
+    budget_id: UUID
+    user_id: UUID
+    period_start: date | None
+    threshold: Decimal
+    spent: Decimal
+    limit_amount: Decimal
+    created_at: datetime
+    acknowledged_at: datetime | None
+
+
+@dataclass(frozen=True)
+class BudgetReservation(Row):
+    """An admission of a model call (admit_model_call): the estimate held against the hard
+    budgets covering it until record_model_call settles it (reservation_id) or it expires."""
+
+    id: UUID
+    user_id: UUID
+    agent_id: UUID
+    vendor_id: str
+    service_id: str | None
+    estimated_cost: Decimal
+    expires_at: datetime
+    settled_at: datetime | None
+    actual_cost: Decimal | None
+    model_call_id: UUID | None
+    created_at: datetime
+
+
+# -- schedules and the task queue (issue 13) ---------------------------------------------------
+@dataclass(frozen=True)
+class AgentSchedule(Row):
+    """When an agent runs: its time zone, active hours per weekday ({"mon": [["09:00",
+    "17:00"]], ...}; None: always) and optional cron expression. `next_run_at` is kept by the
+    database (None: disabled or no cron)."""
+
+    agent_id: UUID
+    user_id: UUID
+    time_zone: str
+    active_hours: dict | None
+    cron: str | None
+    is_enabled: bool
+    next_run_at: datetime | None
+    last_run_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class DueAgent(Row):
+    """An agent due_agents handed to a runner: the fire that was due and the next one."""
+
+    agent_id: UUID
+    user_id: UUID
+    due_at: datetime
+    next_run_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AgentTask(Row):
+    """A task of the queue. status: pending, running, succeeded, failed, cancelled or
+    blocked (a dependency ended without succeeding). `payload` and `result` are any JSON."""
+
+    id: UUID
+    user_id: UUID
+    agent_id: UUID
+    title: str | None
+    payload: Any
+    priority: int
+    not_before: datetime
+    status: str
+    attempts: int
+    max_attempts: int
+    backoff_seconds: int
+    pending_dependencies: int
+    claimed_by: str | None
+    claimed_at: datetime | None
+    claim_expires_at: datetime | None
+    result: Any
+    error: str | None
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TaskAttempt(Row):
+    """One claim of a task: its worker, lease and outcome (running, succeeded, failed, lost,
+    cancelled)."""
+
+    id: UUID
+    task_id: UUID
+    user_id: UUID
+    attempt: int
+    worker: str
+    claimed_at: datetime
+    lease_expires_at: datetime
+    finished_at: datetime | None
+    outcome: str
+    error: str | None

@@ -14,6 +14,8 @@ from typing import Any
 from uuid import UUID
 
 from . import inputs
+from .agents import AgentsOperations
+from .budgets import BudgetOperations
 from .errors import AgentsDBError, InvalidInput, NotFound, PermissionDenied
 from .models import (
     Agent,
@@ -33,6 +35,8 @@ from .models import (
     VendorService,
 )
 from .settings import SettingsOperations
+from .statistics import StatisticsOperations
+from .tasks import TaskOperations
 from .transport import MAX_ROWS, Filter, JsonValue, Order, eq
 from .usage import UsageOperations
 
@@ -68,7 +72,14 @@ def _typed(model: type[Row], row: Mapping[str, Any]):
         ) from None
 
 
-class Operations(UsageOperations, SettingsOperations):
+class Operations(
+    UsageOperations,
+    SettingsOperations,
+    StatisticsOperations,
+    AgentsOperations,
+    BudgetOperations,
+    TaskOperations,
+):
     """The client's methods as generators of transport calls (see the module docstring);
     the usage domain (prices, model calls) comes from `usage.UsageOperations`, user
     settings from `settings.SettingsOperations`."""

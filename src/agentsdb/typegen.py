@@ -121,6 +121,8 @@ MODEL_RELATIONS: dict[type[models.Row], str] = {
     models.UsageStats: "ai_usage_stats",
     models.AuditEntry: "audit_logs",
     models.UserSettings: "user_settings",
+    models.AgentStatusChange: "agent_status_history",
+    models.InteractionMessage: "interaction_messages",
 }
 # Columns a model leaves out on purpose, with why. Anything else the schema has and a model
 # lacks is a column the client would silently drop: the comparison reports it.
@@ -150,6 +152,9 @@ LEFT_OUT: dict[str, dict[str, str]] = {
         "id": "one row per user: named by user_id",
         "created_at": "bookkeeping (a user without a row gets the defaults, and no times)",
         "updated_at": "bookkeeping",
+    },
+    "interaction_messages": {
+        "content_search": "the search vector of content: search_messages reads it",
     },
     "ai_usage_stats": {
         "id": "a day's row is named by (user_id, date)",

@@ -15,7 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from . import inputs
-from .models import ModelCall, ServicePrice
+from .models import ModelCall, ServicePrice, UsageCorrection
 from .transport import Filter, JsonValue, Order, eq
 
 #: The arguments of record_model_call, with the Python types the client accepts.
@@ -39,6 +39,8 @@ CALL_FIELDS: dict[str, Any] = {
     "cost": Decimal | int,
     "metadata": dict,
     "idempotency_key": str,
+    # The admission (admit_model_call) this call settles (issue 11).
+    "reservation_id": UUID | str,
 }
 
 
@@ -56,7 +58,7 @@ def _call_arguments(agent_id: Any, fields: Mapping[str, Any]) -> dict[str, Any]:
         kind = CALL_FIELDS[name]
         if isinstance(value, bool) or not isinstance(value, kind):
             raise TypeError(f"{name}: got {type(value).__name__}")
-        if name == "interaction_id":
+        if name in ("interaction_id", "reservation_id"):
             inputs.ident(name, value)
             value = str(value)
         elif name == "metadata":
@@ -99,7 +101,8 @@ class UsageOperations:
         output_tokens, reasoning_tokens (disjoint kinds), service_id, vendor_id, model_name,
         interaction_id, status, error_code, error_message, latency_ms,
         time_to_first_token_ms, started_at, ended_at, cost (Decimal: kept, marked supplied),
-        metadata, idempotency_key (the same key again returns the first record)."""
+        metadata, idempotency_key (the same key again returns the first record),
+        reservation_id (the admission from admit_model_call this call settles)."""
         args = _call_arguments(agent_id, fields)
         rows = yield from self._rpc("record_model_call", args, ModelCall.columns())
         row = rows[0] if isinstance(rows, list) else rows
@@ -148,3 +151,86 @@ class UsageOperations:
             filters.append(Filter("started_at", "gte", since))
         newest = [Order("started_at", desc=True), Order("id", desc=True)]
         return (yield from self._select(ModelCall, "model_calls", filters, newest, limit))
+
+    # -- corrections (the ledger: service_role only) --------------------------------------
+    def correct_interaction_usage(
+        self,
+        interaction_id: UUID | str,
+        reason: str,
+        *,
+        input_tokens: int | None = None,
+        output_tokens: int | None = None,
+        total_cost: Decimal | int | None = None,
+        started_at: datetime | None = None,
+        vendor_id: str | None = None,
+        service_id: str | None = None,
+    ) -> UsageCorrection:
+        """Correct the recorded usage of one interaction (service role only) and return the
+        record of it (old and new numbers, reason). Arguments left None keep their value;
+        tokens and cost only of an interaction without model calls (Conflict, PT409)."""
+        inputs.ident("interaction_id", interaction_id)
+        if not isinstance(reason, str):
+            raise TypeError(f"reason: got {type(reason).__name__}")
+        args: dict[str, Any] = {"interaction_id": str(interaction_id), "reason": reason}
+        for name, value, kind in (
+            ("input_tokens", input_tokens, int),
+            ("output_tokens", output_tokens, int),
+            ("total_cost", total_cost, Decimal | int),
+            ("started_at", started_at, datetime),
+            ("vendor_id", vendor_id, str),
+            ("service_id", service_id, str),
+        ):
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, kind):
+                raise TypeError(f"{name}: got {type(value).__name__}")
+            if name == "total_cost":
+                value = str(value) if isinstance(value, int) else format(value, "f")
+            args[name] = value
+        rows = yield from self._rpc("correct_interaction_usage", args, UsageCorrection.columns())
+        row = rows[0] if isinstance(rows, list) else rows
+        return UsageCorrection.from_row(row)
+
+    def reprice_model_calls(
+        self,
+        service_id: str | None,
+        since: datetime,
+        until: datetime,
+        *,
+        reason: str | None = None,
+    ) -> list[UsageCorrection]:
+        """After a price correction (service role only): recompute the computed costs of the
+        calls of `service_id` (None: every service) started in [since, until) at the prices
+        valid now, and their interactions' totals. Returns the run's records: one per user
+        whose calls changed, or one without a user when nothing changed."""
+        for name, value in (("since", since), ("until", until)):
+            if not isinstance(value, datetime):
+                raise TypeError(f"{name}: got {type(value).__name__}")
+        args: dict[str, Any] = {"service_id": None, "since": since, "until": until}
+        if service_id is not None:
+            args["service_id"] = inputs.required_text("service_id", service_id)
+        if reason is not None:
+            if not isinstance(reason, str):
+                raise TypeError(f"reason: got {type(reason).__name__}")
+            args["reason"] = reason
+        rows = yield from self._rpc("reprice_model_calls", args, UsageCorrection.columns())
+        return [UsageCorrection.from_row(r) for r in rows]
+
+    def list_usage_corrections(
+        self,
+        *,
+        interaction_id: UUID | str | None = None,
+        run_id: UUID | str | None = None,
+        limit: int | None = 100,
+    ) -> list[UsageCorrection]:
+        """The corrections of the caller's usage (every user's for the service role), newest
+        first."""
+        filters: list[Filter] = []
+        for name, value in (("interaction_id", interaction_id), ("run_id", run_id)):
+            if value is not None:
+                inputs.ident(name, value)
+                filters.append(eq(name, str(value)))
+        newest = [Order("corrected_at", desc=True), Order("id", desc=True)]
+        return (
+            yield from self._select(UsageCorrection, "usage_corrections", filters, newest, limit)
+        )

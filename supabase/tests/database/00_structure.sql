@@ -106,12 +106,19 @@ select is(
     order by 1
   ),
   array[
+    'private.admit_model_call(uuid,numeric,text,text,integer)',
+    'private.agent_interaction_totals(uuid,timestamp with time zone,timestamp with time zone)',
+    'private.budget_status(uuid)',
+    'private.cancel_task(uuid)',
+    'private.cost_breakdown(text,text,date,date,uuid)',
+    'private.hard_budget_reached(uuid)',
     'private.record_model_call(uuid,integer,integer,integer,integer,integer,text,text,text,uuid,text,text,text,integer,integer,timestamp with time zone,timestamp with time zone,numeric,jsonb,text,text)',
     'private.record_model_calls(jsonb)',
+    'private.settle_budget_reservations(uuid[],uuid[],boolean)',
     'private.store_user_api_key(text,text,text,text)',
     'private.update_agent_activity_score(uuid)'
   ],
-  'the security definer functions signed-in users reach (through public invoker RPCs) are the accepted ones: keys, activity score, model calls'
+  'the security definer functions signed-in users reach (through public invoker RPCs) are the accepted ones: keys, activity score, model calls, cost breakdown, agent usage totals, budgets, task cancel'
 );
 
 -- Every foreign key is served by an index that leads with its columns.

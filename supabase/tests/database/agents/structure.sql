@@ -7,7 +7,8 @@ select has_table('public', 'ai_agents', 'ai_agents exists');
 select columns_are('public', 'ai_agents', array[
   'id', 'name', 'description', 'vendor_id', 'service_id', 'model_name', 'system_prompt',
   'configuration', 'capabilities', 'notes', 'tags', 'activity_score', 'last_used_at',
-  'usage_count', 'is_active', 'is_favorite', 'is_public', 'user_id', 'created_at', 'updated_at'
+  'usage_count', 'is_active', 'is_favorite', 'is_public', 'user_id', 'created_at', 'updated_at',
+  'status'
 ]);
 select col_is_pk('public', 'ai_agents', 'id', 'ai_agents.id is the primary key');
 select col_type_is('public', 'ai_agents', 'activity_score', 'real', 'activity_score is real');

@@ -104,7 +104,7 @@ select lives_ok(
 select results_eq(
   $$select table_name, action, new_row, actor_role, owner_id from public.audit_logs
     where recorded_at > (select last_at from tests.mark) order by recorded_at$$,
-  $$values ('ai_agents', 'update', '{"usage_count": 4, "is_active": false}'::jsonb, 'service_role', tests.get_user_id('alice'))$$,
+  $$values ('ai_agents', 'update', '{"usage_count": 4, "is_active": false, "status": "paused"}'::jsonb, 'service_role', tests.get_user_id('alice'))$$,
   'a real change is logged with every changed column, counters included'
 );
 

@@ -149,10 +149,10 @@ select is(
     order by audited
   ),
   array[
-    'agent_feature_mappings', 'agent_features', 'ai_agent_configs', 'ai_agents',
+    'agent_feature_mappings', 'agent_features', 'ai_agent_configs', 'ai_agents', 'budgets',
     'interaction_types', 'service_prices', 'user_api_keys', 'vendor_services', 'vendors'
   ],
-  'the agents, configs, mappings, API keys and the five catalog tables (prices too) are audited'
+  'the agents, configs, mappings, API keys, budgets and the five catalog tables (prices too) are audited'
 );
 select is(
   array(

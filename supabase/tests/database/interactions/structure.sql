@@ -44,7 +44,8 @@ select indexes_are('public', 'ai_interactions', array[
   'idx_ai_interactions_cost', 'ai_interactions_agent_id_user_id_started_at_idx',
   'ai_interactions_started_at_idx', 'ai_interactions_interaction_type_id_idx',
   'ai_interactions_tags_idx', 'ai_interactions_keywords_idx', 'ai_interactions_external_metadata_idx',
-  'ai_interactions_vendor_id_idx', 'ai_interactions_service_id_vendor_id_idx'
+  'ai_interactions_vendor_id_idx', 'ai_interactions_service_id_vendor_id_idx',
+  'ai_interactions_id_user_id_key'
 ]);
 select is(
   (
@@ -81,7 +82,11 @@ select triggers_are('public', 'ai_interactions', array[
   'ai_interactions_derive_duration', 'ai_interactions_set_updated_at',
   'ai_interactions_count_agent_usage_insert', 'ai_interactions_count_agent_usage_delete',
   'ai_interactions_count_agent_usage_truncate', 'ai_interactions_recount_agent_usage_on_move',
-  'ai_interactions_a_require_visible_references', 'ai_interactions_b_record_vendor'
+  'ai_interactions_a_require_visible_references', 'ai_interactions_b_record_vendor',
+  'ai_interactions_a_guard_numbers', 'ai_interactions_keep_deleted',
+  'ai_interactions_mark_usage_insert', 'ai_interactions_mark_usage_update',
+  'ai_interactions_mark_usage_delete', 'ai_interactions_mark_usage_truncate',
+  'ai_interactions_count_in_budgets_insert', 'ai_interactions_count_in_budgets_update'
 ]);
 
 -- Table privileges: anon nothing; authenticated and service_role read and delete.

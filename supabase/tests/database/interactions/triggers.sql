@@ -1,6 +1,6 @@
 begin;
 \ir ../helpers.psql
-select plan(25);
+select plan(26);
 
 select tests.create_user('alice');
 insert into public.ai_agents (id, name, vendor_id, user_id)
@@ -105,10 +105,10 @@ delete from public.ai_interactions
 where agent_id = 'a0000000-0000-4000-8000-00000000000b';
 select is(tests.usage('a0000000-0000-4000-8000-00000000000b'), '0 -', 'deleting every interaction resets the agent');
 
--- Truncation (owner only) resets every agent. model_calls references ai_interactions, so
--- the two are truncated together (issue 10).
+-- Truncation (owner only) resets every agent. model_calls (issue 10) and
+-- interaction_messages (issue 13) reference ai_interactions, so they are truncated together.
 select tests.clear_authentication();
-truncate public.ai_interactions, public.model_calls;
+truncate public.ai_interactions, public.model_calls, public.interaction_messages;
 select is(tests.usage('a0000000-0000-4000-8000-00000000000a'), '0 -', 'truncate resets the counters');
 
 -- Deleting an agent deletes its interactions.
@@ -184,6 +184,13 @@ select is(
   15,
   'an update that leaves the times alone leaves the duration'
 );
+select throws_ok(
+  $$update public.ai_interactions set ended_at = null where title = 'd open'$$,
+  'PT409', 'ended_at: an ended interaction cannot be reopened',
+  'an owner cannot reopen an ended interaction (its numbers are fixed)'
+);
+-- The owner of the tables (agentsdb's own functions) may: the duration follows.
+select tests.clear_authentication();
 update public.ai_interactions set ended_at = null
 where title = 'd open';
 select is(

@@ -66,7 +66,17 @@ language sql stable as $$
     sum(i.output_tokens)::bigint,
     (sum(i.satisfaction_rating)::float8 / nullif(count(i.satisfaction_rating), 0))::real,
     (sum(i.usefulness_rating)::float8 / nullif(count(i.usefulness_rating), 0))::real
-  from public.ai_interactions as i
+  from (
+    select
+      x.user_id, x.agent_id, x.duration_minutes, x.total_cost, x.input_tokens, x.output_tokens,
+      x.satisfaction_rating, x.usefulness_rating, x.started_at
+    from public.ai_interactions as x
+    union all
+    select
+      d.user_id, d.agent_id, d.duration_minutes, d.total_cost, d.input_tokens, d.output_tokens,
+      d.satisfaction_rating, d.usefulness_rating, d.started_at
+    from private.deleted_interactions as d
+  ) as i
   where (i.started_at at time zone 'UTC')::date = day
   group by i.user_id
 $$;
@@ -209,7 +219,8 @@ delete from public.ai_interactions
 where title = 'bob';
 select tests.authenticate_as_service_role();
 select is(
-  public.update_daily_usage_stats('2026-03-10'), 2, 'a refresh after changes updates alice and deletes bob'
+  public.update_daily_usage_stats('2026-03-10'), 1,
+  'a refresh after changes updates alice; bob''s deleted interaction still counts (the ledger keeps it)'
 );
 select tests.clear_authentication();
 select results_eq(
@@ -222,7 +233,7 @@ select results_eq(
   'after the changes the rows still equal a recomputation'
 );
 
--- Deleting an agent deletes its interactions; that day's statistics stay until recomputed.
+-- Deleting an agent deletes its interactions, not their usage: recomputing keeps it.
 delete from public.ai_agents
 where id = 'a0000000-0000-4000-8000-000000000002';
 select is(
@@ -234,15 +245,18 @@ select is(
   'statistics already computed stay when an agent is deleted'
 );
 select tests.authenticate_as_service_role();
-select is(public.update_daily_usage_stats('2026-03-10'), 1, 'recomputing the day drops its usage');
+select is(
+  public.update_daily_usage_stats('2026-03-10'), 1,
+  'recomputing the day rewrites only feature_usage (the deleted agent had features)'
+);
 select tests.clear_authentication();
 select is(
   (
     select total_interactions || ' ' || vendor_usage::text from public.ai_usage_stats
     where user_id = tests.get_user_id('alice') and date = '2026-03-10'
   ),
-  '2 {"anthropic": {"cost": 0.50000001, "input_tokens": 300, "interactions": 2, "output_tokens": 150}}',
-  'the recomputed day has only the remaining agent'
+  '4 {"openai": {"cost": 0.00000000, "input_tokens": 15, "interactions": 2, "output_tokens": 0}, "anthropic": {"cost": 0.50000001, "input_tokens": 300, "interactions": 2, "output_tokens": 150}}',
+  'the recomputed day keeps the deleted agent''s interactions under the vendor they ran on'
 );
 
 -- The default date is yesterday (UTC).
@@ -283,7 +297,10 @@ select throws_ok(
   '42501', null, 'authenticated cannot delete statistics'
 );
 select tests.authenticate_as('bob');
-select is_empty('select 1 from public.ai_usage_stats', 'bob sees none of alice''s statistics');
+select is_empty(
+  format('select 1 from public.ai_usage_stats where user_id = %L', tests.get_user_id('alice')),
+  'bob sees none of alice''s statistics'
+);
 select tests.authenticate_as_anon();
 select throws_ok('select 1 from public.ai_usage_stats', '42501', null, 'anon cannot read statistics');
 select tests.authenticate_as_service_role();

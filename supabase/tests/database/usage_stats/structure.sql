@@ -6,7 +6,7 @@ select has_table('public', 'ai_usage_stats', 'ai_usage_stats exists');
 select columns_are('public', 'ai_usage_stats', array[
   'id', 'user_id', 'date', 'total_interactions', 'unique_agents_used', 'total_duration_minutes',
   'feature_usage', 'vendor_usage', 'total_cost', 'total_input_tokens', 'total_output_tokens',
-  'avg_satisfaction', 'avg_usefulness', 'created_at', 'updated_at'
+  'avg_satisfaction', 'avg_usefulness', 'created_at', 'updated_at', 'unpriced_events'
 ]);
 select col_type_is(
   'public', 'ai_usage_stats', 'total_cost', 'numeric(38,8)',

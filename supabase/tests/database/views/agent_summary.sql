@@ -15,7 +15,7 @@ select columns_are('public', 'agent_summary', array[
   'model_name', 'tags', 'features', 'primary_feature', 'is_active', 'is_favorite', 'is_public',
   'activity_score', 'usage_count', 'last_used_at', 'interaction_count', 'total_input_tokens',
   'total_output_tokens', 'total_cost', 'last_interaction_at', 'avg_satisfaction', 'avg_usefulness',
-  'user_id', 'created_at', 'updated_at'
+  'user_id', 'created_at', 'updated_at', 'status'
 ]);
 select is(
   array(
