@@ -96,6 +96,34 @@ def test_validate_refuses_a_broken_report(small, broken):
         bench.validate(report)
 
 
+def test_a_report_of_some_workloads_must_hold_exactly_those(small):
+    """`--only` reports name their workloads; one named but absent, or one present but not
+    named, is refused."""
+    report = copy.deepcopy(small[2])
+    report["only"] = ["refresh", "storage"]
+    report["figures"] = [f for f in report["figures"] if f["workload"] in report["only"]]
+    bench.validate(report)
+    report["only"] = ["refresh", "storage", "ingest"]
+    with pytest.raises(ValueError, match="workloads: expected"):
+        bench.validate(report)
+    report["only"] = ["refresh"]
+    with pytest.raises(ValueError, match="workloads: expected"):
+        bench.validate(report)
+
+
+def test_cli_bench_refuses_an_unknown_workload():
+    proc = subprocess.run(
+        [AGENTSDB, "bench", "--only", "storage,speed"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "unknown workloads speed" in proc.stderr
+
+
 def plans_as_user(
     admin_dsn: str, sql: str, params: dict, user_id, settings: tuple[str, ...] = ()
 ) -> list[dict]:

@@ -761,7 +761,8 @@ def cmd_bench(target: Target, args, out) -> None:
     print(f"agentsdb bench --scale {args.scale}: building {BENCH_DB} from the migrations", file=out)
     out.flush()
     with target.schema_database(BENCH_DB):
-        report = bench.run(target.cluster.app_dsn(BENCH_DB), args.scale, progress)
+        only = frozenset(args.only.split(",")) if args.only else None
+        report = bench.run(target.cluster.app_dsn(BENCH_DB), args.scale, progress, only)
     data = report["data"]
     print(
         f"data: {data['users']:,} users, {data['agents']:,} agents, "
@@ -780,6 +781,15 @@ def cmd_bench(target: Target, args, out) -> None:
         print(f"wrote {args.json}", file=out)
 
 
+def _bench_workloads(value: str) -> str:
+    unknown = sorted(set(value.split(",")) - set(bench.GOALS))
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown workloads {', '.join(unknown)}; choose from {', '.join(bench.GOALS)}"
+        )
+    return value
+
+
 def add_bench_parser(sub) -> None:
     bench_cmd = sub.add_parser(
         "bench",
@@ -794,6 +804,13 @@ def add_bench_parser(sub) -> None:
         "10,000 agents (default small)",
     )
     bench_cmd.add_argument("--json", metavar="FILE", help="also write the report as JSON")
+    bench_cmd.add_argument(
+        "--only",
+        metavar="WORKLOADS",
+        type=_bench_workloads,
+        help=f"run only these workloads, comma-separated ({', '.join(bench.GOALS)}); "
+        "the data is generated all the same",
+    )
     bench_cmd.set_defaults(func=cmd_bench)
 
 
