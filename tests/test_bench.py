@@ -111,6 +111,53 @@ def test_a_report_of_some_workloads_must_hold_exactly_those(small):
         bench.validate(report)
 
 
+def _grown(report: dict, factor: int) -> dict:
+    """The report as if measured on `factor` times the data, each real time `factor` times."""
+    grown = copy.deepcopy(report)
+    grown["data"]["model_calls"] *= factor
+    for f in grown["figures"]:
+        if "median_ms" in f["real"]:
+            f["real"]["median_ms"] *= factor
+    return grown
+
+
+def test_chart_draws_each_timed_figure_real_and_bare_across_sizes(small, tmp_path):
+    report = small[2]
+    timed = {
+        bench.series_name(f["name"])
+        for f in report["figures"]
+        if "median_ms" in f["real"] and "median_ms" in f["baseline"]
+    }
+    svg = bench.chart_svg([_grown(report, 100), report, _grown(report, 10)])
+    assert svg.count("<polyline") == 2 * len(timed), "a real and a bare line per figure"
+    for name in timed:
+        assert f">{name}</text>" in svg
+    # three sizes: every line has three points, in order of size
+    xs = [
+        [float(pt.split(",")[0]) for pt in line.split('points="')[1].split('"')[0].split()]
+        for line in svg.splitlines()
+        if line.startswith("<polyline")
+    ]
+    assert all(len(x) == 3 and x == sorted(x) for x in xs)
+    with pytest.raises(ValueError, match="two data sizes"):
+        bench.chart_svg([report, copy.deepcopy(report)])
+    reports = []
+    for i, r in enumerate((report, _grown(report, 10))):
+        reports.append(tmp_path / f"r{i}.json")
+        reports[-1].write_text(json.dumps(r))
+    out = tmp_path / "chart.svg"
+    proc = subprocess.run(
+        [AGENTSDB, "bench-chart", *map(str, reports), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_text().startswith("<svg")
+
+
 def test_cli_bench_refuses_an_unknown_workload():
     proc = subprocess.run(
         [AGENTSDB, "bench", "--only", "storage,speed"],

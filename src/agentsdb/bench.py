@@ -22,6 +22,7 @@ import math
 import os
 import platform
 import random
+import re
 import statistics
 import threading
 import time
@@ -966,3 +967,119 @@ def table(report: dict[str, Any]) -> list[list[str]]:
             ]
         )
     return rows
+
+
+# -- the chart of cost against data size -----------------------------------------------------
+
+PALETTE = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#17becf",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+)
+
+
+def _log_ticks(low: float, high: float) -> list[float]:
+    """Powers of ten spanning [low, high], with 2 and 5 in between when the span is short."""
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    steps = (1, 2, 5) if last - first <= 3 else (1,)
+    return [
+        m * 10.0**e for e in range(first, last + 1) for m in steps if low <= m * 10.0**e <= high
+    ]
+
+
+def series_name(name: str) -> str:
+    """A figure's name without what changes with the scale (batch size, a day's row count),
+    so the same workload is one series across reports."""
+    return re.sub(r"\s*\([^)]*\d[^)]*\)|,? batches of [\d,]+", "", name)
+
+
+def _svg_line(x1: float, y1: float, x2: float, y2: float, attributes: str) -> str:
+    return f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" {attributes}/>'
+
+
+def chart_svg(reports: list[dict[str, Any]]) -> str:
+    """An SVG chart of every timed figure's median (real path solid, bare baseline dashed)
+    against the number of model calls in the data, both axes logarithmic, one point per
+    report (small, medium, large): how each workload's cost grows with the history."""
+    for r in reports:
+        validate(r)
+    if len({r["data"]["model_calls"] for r in reports}) < 2:
+        raise ValueError("chart: give reports of at least two data sizes")
+    reports = sorted(reports, key=lambda r: r["data"]["model_calls"])
+    series: dict[str, list[tuple[int, float, float]]] = {}
+    for r in reports:
+        for f in r["figures"]:
+            if "median_ms" in f["real"] and "median_ms" in f["baseline"]:
+                point = (
+                    r["data"]["model_calls"],
+                    f["real"]["median_ms"],
+                    f["baseline"]["median_ms"],
+                )
+                series.setdefault(series_name(f["name"]), []).append(point)
+    series = {name: pts for name, pts in series.items() if len(pts) >= 2}
+    if not series:
+        raise ValueError("chart: no figure is timed in two reports")
+    xs = [p[0] for pts in series.values() for p in pts]
+    ys = [v for pts in series.values() for p in pts for v in p[1:] if v > 0]
+    x0, x1 = 10.0 ** math.floor(math.log10(min(xs))), 10.0 ** math.ceil(math.log10(max(xs)))
+    y0, y1 = 10.0 ** math.floor(math.log10(min(ys))), 10.0 ** math.ceil(math.log10(max(ys)))
+    left, top, width, height, legend = 70, 40, 520, 360, 420
+
+    def px(x: float) -> float:
+        return left + width * (math.log10(x) - math.log10(x0)) / (math.log10(x1) - math.log10(x0))
+
+    def py(y: float) -> float:
+        y = max(y, y0)
+        return top + height * (
+            1 - (math.log10(y) - math.log10(y0)) / (math.log10(y1) - math.log10(y0))
+        )
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + legend}" '
+        f'height="{top + height + 60}" font-family="sans-serif" font-size="12">',
+        '<rect width="100%" height="100%" fill="white"/>',
+        f'<text x="{left}" y="20" font-size="14">agentsdb bench: median time against '
+        "model calls in the history (solid: real path, dashed: bare baseline)</text>",
+    ]
+    for t in _log_ticks(x0, x1):
+        out.append(_svg_line(px(t), top, px(t), top + height, 'stroke="#eee"'))
+        out.append(
+            f'<text x="{px(t):.1f}" y="{top + height + 16}" text-anchor="middle">{t:,.0f}</text>'
+        )
+    for t in _log_ticks(y0, y1):
+        out.append(_svg_line(left, py(t), left + width, py(t), 'stroke="#eee"'))
+        out.append(f'<text x="{left - 6}" y="{py(t) + 4:.1f}" text-anchor="end">{t:g}</text>')
+    out.append(
+        f'<rect x="{left}" y="{top}" width="{width}" height="{height}" fill="none" stroke="#333"/>'
+    )
+    mid = left + width / 2
+    out.append(f'<text x="{mid}" y="{top + height + 40}" text-anchor="middle">model calls</text>')
+    out.append(
+        f'<text x="18" y="{top + height / 2}" text-anchor="middle" '
+        f'transform="rotate(-90 18 {top + height / 2})">median ms</text>'
+    )
+    for i, (name, pts) in enumerate(sorted(series.items())):
+        color = PALETTE[i % len(PALETTE)]
+        for side, dash in ((1, ""), (2, ' stroke-dasharray="5 4"')):
+            path = " ".join(f"{px(p[0]):.1f},{py(p[side]):.1f}" for p in pts)
+            out.append(
+                f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2"{dash}/>'
+            )
+            for p in pts:
+                out.append(
+                    f'<circle cx="{px(p[0]):.1f}" cy="{py(p[side]):.1f}" r="3" fill="{color}"/>'
+                )
+        ly = top + 14 + 18 * i
+        label = name.replace("&", "&amp;").replace("<", "&lt;")
+        key = f'stroke="{color}" stroke-width="2"'
+        out.append(_svg_line(left + width + 16, ly - 4, left + width + 40, ly - 4, key))
+        out.append(f'<text x="{left + width + 46}" y="{ly}">{label}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"

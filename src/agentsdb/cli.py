@@ -781,6 +781,25 @@ def cmd_bench(target: Target, args, out) -> None:
         print(f"wrote {args.json}", file=out)
 
 
+def cmd_bench_chart(target: Target, args, out) -> None:
+    """Draw the chart of cost against data size from reports of several scales."""
+    reports = []
+    for name in args.reports:
+        try:
+            with open(name) as f:
+                reports.append(json.load(f))
+        except (OSError, ValueError) as e:
+            raise CliError(f"{name}: not a readable bench report ({e})") from e
+    try:
+        svg = bench.chart_svg(reports)
+    except ValueError as e:
+        raise CliError(str(e)) from e
+    with open(args.out, "w") as f:
+        f.write(svg)
+    sizes = sorted(r["data"]["model_calls"] for r in reports)
+    print(f"wrote {args.out}: {', '.join(f'{n:,}' for n in sizes)} model calls", file=out)
+
+
 def _bench_workloads(value: str) -> str:
     unknown = sorted(set(value.split(",")) - set(bench.GOALS))
     if unknown:
@@ -812,6 +831,14 @@ def add_bench_parser(sub) -> None:
         "the data is generated all the same",
     )
     bench_cmd.set_defaults(func=cmd_bench)
+    chart_cmd = sub.add_parser(
+        "bench-chart",
+        help="draw an SVG chart of each workload's median time against the data size, "
+        "from the JSON reports of several `agentsdb bench` runs",
+    )
+    chart_cmd.add_argument("reports", nargs="+", metavar="REPORT", help="bench JSON reports")
+    chart_cmd.add_argument("--out", required=True, metavar="SVG", help="the chart to write")
+    chart_cmd.set_defaults(func=cmd_bench_chart)
 
 
 # -- end of bench ----------------------------------------------------------------------------
