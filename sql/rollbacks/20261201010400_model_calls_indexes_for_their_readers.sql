@@ -11,5 +11,4 @@ comment on index public.model_calls_agent_id_user_id_started_at_idx is
 create index model_calls_service_id_vendor_id_started_at_idx on public.model_calls (
   service_id, vendor_id, started_at
 );
-drop index public.model_calls_agent_id_started_at_idx;
 drop index public.model_calls_service_id_started_at_idx;
