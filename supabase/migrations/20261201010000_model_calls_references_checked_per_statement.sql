@@ -102,12 +102,15 @@ referencing new table as new_rows
 for each statement execute function private.model_calls_check_references();
 
 -- The catalog side: a row the ledger references is neither deleted nor re-keyed.
+-- (Sequential scans off: "exists" looks cheap by a scan that stops at the first match, but a
+-- row no call references would be read to the end of model_calls; the service index bounds it.)
 create function private.catalog_row_keeps_its_calls()
 returns trigger
 language plpgsql
 volatile
 security definer
 set search_path = ''
+set enable_seqscan = off
 as $$
 declare
   referenced boolean;
