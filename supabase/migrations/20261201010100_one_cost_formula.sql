@@ -3,7 +3,7 @@
 -- record_model_call and reprice_model_calls all use, so they cannot disagree. It prices a
 -- whole array of typed rows in one statement (the record functions call it once per batch).
 create function private.price_model_calls(calls public.model_calls [])
-returns table (ordinality bigint, price_id text, cost numeric)
+returns setof public.model_calls
 language plpgsql
 stable
 security invoker
@@ -13,25 +13,31 @@ begin
   -- (plpgsql, not sql: its plan is kept for the session instead of made at every call.)
   return query
   select
-    c.ordinality,
+    c.id, c.user_id, c.agent_id, c.interaction_id, c.vendor_id, c.service_id, c.model_name,
+    c.input_tokens, c.cached_input_tokens, c.cache_write_tokens, c.output_tokens,
+    c.reasoning_tokens,
+    (
+      case
+        when c.cost_supplied then c.cost
+        -- Multiplying by 0.000001 (not dividing) keeps every digit: prices have 6 decimals,
+        -- so the cost has 12, exactly.
+        when priced.id is not null then (
+          c.input_tokens::numeric * coalesce(priced.input_per_million, 0)
+          + c.cached_input_tokens::numeric * coalesce(priced.cached_input_per_million, 0)
+          + c.cache_write_tokens::numeric * coalesce(priced.cache_write_per_million, 0)
+          + c.output_tokens::numeric * coalesce(priced.output_per_million, 0)
+          + c.reasoning_tokens::numeric * coalesce(priced.reasoning_per_million, 0)
+        ) * 0.000001 + coalesce(priced.per_request, 0)
+      end
+    )::numeric(24, 12),
     case when not c.cost_supplied then priced.id end,
-    case
-      when c.cost_supplied then c.cost
-      -- Multiplying by 0.000001 (not dividing) keeps every digit: prices have 6 decimals, so
-      -- the cost has 12, exactly.
-      when priced.id is not null then (
-        c.input_tokens::numeric * coalesce(priced.input_per_million, 0)
-        + c.cached_input_tokens::numeric * coalesce(priced.cached_input_per_million, 0)
-        + c.cache_write_tokens::numeric * coalesce(priced.cache_write_per_million, 0)
-        + c.output_tokens::numeric * coalesce(priced.output_per_million, 0)
-        + c.reasoning_tokens::numeric * coalesce(priced.reasoning_per_million, 0)
-      ) * 0.000001 + coalesce(priced.per_request, 0)
-    end
+    c.cost_supplied, c.latency_ms, c.time_to_first_token_ms, c.status, c.error_code,
+    c.error_message, c.started_at, c.ended_at, c.metadata, c.idempotency_key, c.created_at
   from unnest(price_model_calls.calls) with ordinality as c
   -- The price of the call's service valid at its start (prices of a service never overlap),
   -- if it prices every kind of token the call has: else the call stays unpriced (cost null),
-  -- never a silent 0.
-  -- (A plain join, not a lateral one: the planner may hash the few prices once per batch.)
+  -- never a silent 0. (A plain join, not a lateral one: the planner may hash the few prices
+  -- once per batch.)
   left join public.service_prices as priced
     on
       not c.cost_supplied
@@ -41,11 +47,12 @@ begin
       and (c.cached_input_tokens = 0 or priced.cached_input_per_million is not null)
       and (c.cache_write_tokens = 0 or priced.cache_write_per_million is not null)
       and (c.output_tokens = 0 or priced.output_per_million is not null)
-      and (c.reasoning_tokens = 0 or priced.reasoning_per_million is not null);
+      and (c.reasoning_tokens = 0 or priced.reasoning_per_million is not null)
+  order by c.ordinality;
 end;
 $$;
 comment on function private.price_model_calls(public.model_calls []) is
-'The one cost formula of the ledger: for each call of the array (by position), the price valid at its start for its service and the cost at that price (sum of tokens of each kind * its price per million / 10^6 + the per-request price), or null price and cost when no price covers every kind of token it has. A call whose cost_supplied is true keeps its cost and names no price. Used by record_model_calls, record_model_call and reprice_model_calls.';
+'The one cost formula of the ledger: the calls of the array, in order, each with price_id and cost set: the price valid at its start for its service and the cost at that price (sum of tokens of each kind * its price per million / 10^6 + the per-request price), or null price and cost when no price covers every kind of token it has. A call whose cost_supplied is true keeps its cost and names no price. Used by record_model_calls, record_model_call and reprice_model_calls.';
 revoke execute on function private.price_model_calls(public.model_calls [])
 from public, anon, authenticated, service_role;
 

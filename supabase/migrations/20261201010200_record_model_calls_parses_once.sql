@@ -319,14 +319,14 @@ begin
     started_at, ended_at, metadata, idempotency_key
   )
   select
-    r.id, r.user_id, r.agent_id, r.interaction_id, r.vendor_id, r.service_id, r.model_name,
-    r.input_tokens, r.cached_input_tokens, r.cache_write_tokens, r.output_tokens,
-    r.reasoning_tokens, priced.cost, priced.price_id, r.cost_supplied, r.latency_ms,
-    r.time_to_first_token_ms, r.status, r.error_code, r.error_message, r.started_at,
-    r.ended_at, r.metadata, r.idempotency_key
-  from unnest(resolved) with ordinality as r
-  inner join private.price_model_calls(resolved) as priced on r.ordinality = priced.ordinality
-  order by r.ordinality
+    p.id, p.user_id, p.agent_id, p.interaction_id, p.vendor_id, p.service_id, p.model_name,
+    p.input_tokens, p.cached_input_tokens, p.cache_write_tokens, p.output_tokens,
+    p.reasoning_tokens, p.cost, p.price_id, p.cost_supplied, p.latency_ms,
+    p.time_to_first_token_ms, p.status, p.error_code, p.error_message, p.started_at,
+    p.ended_at, p.metadata, p.idempotency_key
+  -- (in the order given: the function returns the calls in order, and a function scan
+  -- keeps it)
+  from private.price_model_calls(resolved) as p
   -- IDEMPOTENCY (the one place that knows how keys are unique): an entry whose
   -- (user_id, idempotency_key) is already recorded, by an earlier request or earlier in this
   -- batch, writes nothing; step 6 returns the first record of that key instead. With keys
