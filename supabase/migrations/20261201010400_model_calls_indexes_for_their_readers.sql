@@ -20,11 +20,11 @@ create index model_calls_service_id_started_at_idx on public.model_calls (servic
 comment on index public.model_calls_service_id_started_at_idx is
 'A service''s calls over a time range (re-pricing); the catalog guards (a service''s or a price''s calls, a vendor''s calls without a service).';
 -- Replaced or no longer read (above).
--- squawk-ignore ban-drop-index
+-- squawk-ignore require-concurrent-index-deletion
 drop index public.model_calls_service_id_vendor_id_started_at_idx;
--- squawk-ignore ban-drop-index
+-- squawk-ignore require-concurrent-index-deletion
 drop index public.model_calls_agent_id_user_id_started_at_idx;
--- squawk-ignore ban-drop-index
+-- squawk-ignore require-concurrent-index-deletion
 drop index public.model_calls_vendor_id_started_at_idx;
--- squawk-ignore ban-drop-index
+-- squawk-ignore require-concurrent-index-deletion
 drop index public.model_calls_price_id_idx;
