@@ -33,6 +33,7 @@ volatile
 security definer
 set search_path = ''
 as $$
+-- @plpgsql_check_options: newtable = new_rows
 declare
   missing text;
 begin
@@ -101,10 +102,12 @@ after update on public.model_calls
 referencing new table as new_rows
 for each statement execute function private.model_calls_check_references();
 
--- The catalog side: a row the ledger references is neither deleted nor re-keyed.
--- (Sequential scans off: "exists" looks cheap by a scan that stops at the first match, but a
--- row no call references would be read to the end of model_calls; the service index bounds it.)
-create function private.catalog_row_keeps_its_calls()
+-- The catalog side: a row the ledger references is neither deleted nor re-keyed. One trigger
+-- function per table (after delete, after a key change), each refusing with 23503 while
+-- model_calls names the row. (Sequential scans off: "exists" looks cheap by a scan that stops
+-- at the first match, but a row no call names would be read to the end of model_calls; the
+-- service index bounds it.)
+create function private.vendors_keep_their_calls()
 returns trigger
 language plpgsql
 volatile
@@ -112,77 +115,113 @@ security definer
 set search_path = ''
 set enable_seqscan = off
 as $$
-declare
-  referenced boolean;
-  field text;
 begin
-  if tg_table_name = 'vendors' then
-    field := 'vendors.id';
-    -- A call names its vendor either with one of the vendor's services (whose own guard
-    -- covers it) or with no service: both found by the service index.
-    select
-      exists (
-        select from public.model_calls as m where m.service_id is null and m.vendor_id = old.id
-      )
-      or exists (
-        select from public.vendor_services as s
-        inner join public.model_calls as m on s.id = m.service_id and s.vendor_id = m.vendor_id
-        where s.vendor_id = old.id
-      )
-    into referenced;
-  elsif tg_table_name = 'vendor_services' then
-    field := 'vendor_services.id';
-    select exists (
-      select from public.model_calls as m where m.service_id = old.id and m.vendor_id = old.vendor_id
-    ) into referenced;
-  else
-    field := 'service_prices.id';
-    -- Calls name the price with its service (the price of a call is one of its service's),
-    -- so the service's index finds them.
-    select exists (
-      select from public.model_calls as m where m.service_id = old.service_id and m.price_id = old.id
-    ) into referenced;
-  end if;
-  if referenced then
+  -- A call names its vendor with one of the vendor's services (whose own guard covers it)
+  -- or with no service: both found by the service index.
+  if exists (
+    select from public.model_calls as m where m.service_id is null and m.vendor_id = old.id
+  ) or exists (
+    select from public.vendor_services as s
+    inner join public.model_calls as m on s.id = m.service_id and s.vendor_id = m.vendor_id
+    where s.vendor_id = old.id
+  ) then
     raise exception using
       errcode = '23503',
       message = format(
-        '%s: model calls reference this row; it cannot be %s', field,
+        'vendors.id: model calls reference this row; it cannot be %s',
         case when tg_op = 'DELETE' then 'deleted' else 'given another key' end
       ),
-      hint = 'The usage ledger keeps the vendor, service and price of every call. Deactivate the row (is_active, valid_until) instead.';
+      hint = 'The usage ledger keeps the vendor of every call. Deactivate the vendor (is_active) instead.';
   end if;
   return null;
 end;
 $$;
-comment on function private.catalog_row_keeps_its_calls() is
-'Row trigger (after delete, after a key change) on vendors, vendor_services and service_prices: refuses (23503) deleting or re-keying a row that model_calls references (the ledger''s foreign keys, checked from the catalog side).';
-revoke execute on function private.catalog_row_keeps_its_calls()
+comment on function private.vendors_keep_their_calls() is
+'Row trigger (after delete, after an id change) on vendors: refuses (23503) while model_calls names the vendor (the ledger''s foreign key, checked from the catalog side).';
+revoke execute on function private.vendors_keep_their_calls()
+from public, anon, authenticated, service_role;
+
+create function private.vendor_services_keep_their_calls()
+returns trigger
+language plpgsql
+volatile
+security definer
+set search_path = ''
+set enable_seqscan = off
+as $$
+begin
+  if exists (
+    select from public.model_calls as m where m.service_id = old.id and m.vendor_id = old.vendor_id
+  ) then
+    raise exception using
+      errcode = '23503',
+      message = format(
+        'vendor_services.id: model calls reference this row; it cannot be %s',
+        case when tg_op = 'DELETE' then 'deleted' else 'given another key' end
+      ),
+      hint = 'The usage ledger keeps the service of every call. Deactivate the service (is_active) instead.';
+  end if;
+  return null;
+end;
+$$;
+comment on function private.vendor_services_keep_their_calls() is
+'Row trigger (after delete, after an id or vendor_id change) on vendor_services: refuses (23503) while model_calls names the (service, vendor) pair.';
+revoke execute on function private.vendor_services_keep_their_calls()
+from public, anon, authenticated, service_role;
+
+create function private.service_prices_keep_their_calls()
+returns trigger
+language plpgsql
+volatile
+security definer
+set search_path = ''
+set enable_seqscan = off
+as $$
+begin
+  -- Calls name the price with its service (the price of a call is one of its service's), so
+  -- the service index finds them.
+  if exists (
+    select from public.model_calls as m where m.service_id = old.service_id and m.price_id = old.id
+  ) then
+    raise exception using
+      errcode = '23503',
+      message = format(
+        'service_prices.id: model calls reference this row; it cannot be %s',
+        case when tg_op = 'DELETE' then 'deleted' else 'given another key' end
+      ),
+      hint = 'The usage ledger keeps the price of every priced call. End the price (valid_until) instead.';
+  end if;
+  return null;
+end;
+$$;
+comment on function private.service_prices_keep_their_calls() is
+'Row trigger (after delete, after an id or service_id change) on service_prices: refuses (23503) while model_calls names the price.';
+revoke execute on function private.service_prices_keep_their_calls()
 from public, anon, authenticated, service_role;
 
 create trigger vendors_keep_their_calls_delete
 after delete on public.vendors
-for each row execute function private.catalog_row_keeps_its_calls();
+for each row execute function private.vendors_keep_their_calls();
 create trigger vendors_keep_their_calls_update
 after update of id on public.vendors
 for each row when (old.id is distinct from new.id)
-execute function private.catalog_row_keeps_its_calls();
+execute function private.vendors_keep_their_calls();
 
 create trigger vendor_services_keep_their_calls_delete
 after delete on public.vendor_services
-for each row execute function private.catalog_row_keeps_its_calls();
+for each row execute function private.vendor_services_keep_their_calls();
 create trigger vendor_services_keep_their_calls_update
 after update of id, vendor_id on public.vendor_services
 for each row when ((old.id, old.vendor_id) is distinct from (new.id, new.vendor_id))
-execute function private.catalog_row_keeps_its_calls();
+execute function private.vendor_services_keep_their_calls();
 
 create trigger service_prices_keep_their_calls_delete
 after delete on public.service_prices
-for each row execute function private.catalog_row_keeps_its_calls();
+for each row execute function private.service_prices_keep_their_calls();
 create trigger service_prices_keep_their_calls_update
 after update of id, service_id on public.service_prices
 for each row when ((old.id, old.service_id) is distinct from (new.id, new.service_id))
-execute function private.catalog_row_keeps_its_calls();
+execute function private.service_prices_keep_their_calls();
 
 -- TRUNCATE skips row triggers: with calls recorded, the catalog tables are not truncated
 -- (a foreign key refused it the same way).
