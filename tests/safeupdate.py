@@ -7,12 +7,19 @@ Dynamic SQL (EXECUTE of a string) cannot be seen; agentsdb has none in its funct
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from pglast import parser
 
 DML = {"UpdateStmt": "UPDATE", "DeleteStmt": "DELETE"}
+
+# pglast compiles PL/pgSQL offline, without the catalog: a table's row type is a plain record
+# to it, and an array of one (`public.model_calls[]`, the typed rows of the record functions)
+# a pseudo-type it refuses to declare. The lint looks for UPDATE and DELETE only, so such an
+# array is read as text[] (the statements themselves are unchanged).
+ROW_TYPE_ARRAYS = re.compile(r"\b(?:public\.)?model_calls\s*\[\]")
 
 
 def _walk(node: Any) -> Iterator[tuple[str, dict]]:
@@ -105,6 +112,7 @@ def _in_function(stmt: dict, name: str, source: str) -> list[str]:
 def unguarded_in_plpgsql(create_function: str) -> list[str]:
     """A PL/pgSQL function's statements, each parsed as PostgreSQL parses it at run time."""
     found = []
+    create_function = ROW_TYPE_ARRAYS.sub("text[]", create_function)
     for key, expr in _plpgsql_exprs(parser.parse_plpgsql_json(create_function)):
         query = expr["query"]
         text = query if expr.get("parseMode", 0) == 0 else f"select {query}"

@@ -89,6 +89,11 @@ def test_safeupdate_lint_finds_every_kind_of_unguarded_statement():
           update private.s set x = 1 where x = 0;
           return query with c as (update u set z = 1 returning 1) select 1;
         end $b$;
+        create function h(calls public.model_calls []) returns void language plpgsql as $b$
+        declare rows model_calls[];
+        begin
+          delete from public.model_calls;
+        end $b$;
         """
     )
     assert found == [
@@ -97,6 +102,7 @@ def test_safeupdate_lint_finds_every_kind_of_unguarded_statement():
         "f: DELETE of y",
         "g: line 3: UPDATE of private.s",
         "g: line 5: UPDATE of u",
+        "h: line 4: DELETE of public.model_calls",
     ]
 
 

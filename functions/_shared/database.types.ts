@@ -1141,26 +1141,7 @@ export type Database = {
           user_id?: string
           vendor_id?: string
         }
-        Relationships: [
-          {
-            foreignKeyName: "model_calls_price_id_fkey"
-            columns: ["price_id"]
-            referencedRelation: "service_prices"
-            referencedColumns: ["id"]
-          },
-          {
-            foreignKeyName: "model_calls_service_belongs_to_vendor"
-            columns: ["service_id", "vendor_id"]
-            referencedRelation: "vendor_services"
-            referencedColumns: ["id", "vendor_id"]
-          },
-          {
-            foreignKeyName: "model_calls_vendor_id_fkey"
-            columns: ["vendor_id"]
-            referencedRelation: "vendors"
-            referencedColumns: ["id"]
-          },
-        ]
+        Relationships: []
       }
       service_prices: {
         Row: {

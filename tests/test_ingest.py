@@ -1,0 +1,231 @@
+"""Ingest at half a bare COPY (issue 10): what the faster record path must keep.
+
+- one cost formula: record_model_calls (batch), record_model_call (single) and
+  reprice_model_calls price alike, and as an independent Decimal computation;
+- the catalog references of model_calls, no longer per-row foreign keys, still hold for any
+  writer (the owner writing directly included), and a referenced catalog row is neither
+  deleted nor re-keyed (23503).
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import psycopg
+import pytest
+from psycopg.types.json import Jsonb
+
+from agentsdb.request import claims_for, request
+
+AT = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+MILLION = Decimal(1_000_000)
+KINDS = (
+    "input_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+)
+
+
+def make_user(db: psycopg.Connection) -> str:
+    (uid,) = db.execute(
+        "insert into auth.users (id, email) values (gen_random_uuid(), %s) returning id::text",
+        (f"ingest-{uuid.uuid4().hex[:10]}@example.test",),
+    ).fetchone()
+    return uid
+
+
+def make_agent(db: psycopg.Connection, user: str, vendor: str = "openai", service=None) -> str:
+    (aid,) = db.execute(
+        "insert into public.ai_agents (name, vendor_id, service_id, user_id)"
+        " values ('ingest', %s, %s, %s) returning id::text",
+        (vendor, service, user),
+    ).fetchone()
+    return aid
+
+
+def add_service(db, service: str, prices: list[tuple]) -> None:
+    db.execute(
+        "insert into public.vendor_services (id, vendor_id, service_name, display_name)"
+        " values (%s, 'openai', %s, 'ingest test')",
+        (service, service),
+    )
+    for suffix, start, end, *rates in prices:
+        db.execute(
+            "insert into public.service_prices (id, service_id, input_per_million,"
+            " cached_input_per_million, cache_write_per_million, output_per_million,"
+            " reasoning_per_million, per_request, valid_from, valid_until)"
+            " values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (f"{service}_{suffix}", service, *rates, start, end),
+        )
+
+
+def expected(prices, started: datetime, tokens: dict) -> tuple[Decimal | None, str | None]:
+    for suffix, start, end, *rates in prices:
+        if start <= started and (end is None or started < end):
+            *per_kind, per_request = (None if r is None else Decimal(r) for r in rates)
+            if any(tokens[k] and p is None for k, p in zip(KINDS, per_kind, strict=True)):
+                return None, None
+            cost = sum(
+                (Decimal(tokens[k]) * (p or 0) for k, p in zip(KINDS, per_kind, strict=True)),
+                Decimal(0),
+            ) / MILLION + (per_request or 0)
+            return cost, suffix
+    return None, None
+
+
+def test_batch_single_and_reprice_price_alike(db):
+    service = "openai_ingest_formula"
+    change = AT - timedelta(days=1)
+    prices = [
+        # suffix, from, until, input, cached, cache write, output, reasoning, per request
+        ("old", AT - timedelta(days=30), change, "2.5", "1.25", None, "10", "10", None),
+        ("new", change, None, "0.15", "0.075", "0.3", "0.6", None, "0.001"),
+    ]
+    add_service(db, service, prices)
+    user = make_user(db)
+    agent = make_agent(db, user, service=service)
+    rng = random.Random(12)  # noqa: S311 - reproducible test data
+    entries = []
+    for _ in range(60):
+        tokens = {k: rng.choice((0, 0, rng.randint(1, 100_000))) for k in KINDS}
+        started = AT - timedelta(hours=rng.randint(1, 24 * 20))
+        entries.append({"agent_id": agent, "started_at": started.isoformat(), **tokens})
+    with request(db, claims_for("service_role")):
+        batch = db.execute(
+            "select cost, price_id from public.record_model_calls(%s)", (Jsonb(entries),)
+        ).fetchall()
+        single = [
+            db.execute(
+                "select cost, price_id from public.record_model_call("
+                " agent_id => %s, input_tokens => %s, cached_input_tokens => %s,"
+                " cache_write_tokens => %s, output_tokens => %s, reasoning_tokens => %s,"
+                " started_at => %s)",
+                (e["agent_id"], *(e[k] for k in KINDS), e["started_at"]),
+            ).fetchone()
+            for e in entries
+        ]
+    assert batch == single
+    priced = 0
+    for e, (cost, price_id) in zip(entries, batch, strict=True):
+        cost_expected, suffix = expected(prices, datetime.fromisoformat(e["started_at"]), e)
+        assert cost == cost_expected
+        assert price_id == (f"{service}_{suffix}" if suffix else None)
+        priced += cost is not None
+    assert 0 < priced < len(entries)  # both priced and unpriced calls were compared
+    # A re-price at unchanged prices finds every cost as the record functions computed it.
+    with request(db, claims_for("service_role")):
+        runs = db.execute(
+            "select rows_changed from public.reprice_model_calls(%s, %s, %s, 'same prices')",
+            (service, AT - timedelta(days=40), AT + timedelta(days=1)),
+        ).fetchall()
+    assert runs == [(0,)]
+
+
+def insert_directly(db, user: str, agent: str, **cols) -> None:
+    row = {"user_id": user, "agent_id": agent, "vendor_id": "openai", **cols}
+    names = ", ".join(row)
+    marks = ", ".join(["%s"] * len(row))
+    db.execute(f"insert into public.model_calls ({names}) values ({marks})", list(row.values()))
+
+
+@pytest.mark.parametrize(
+    ("cols", "field"),
+    [
+        ({"vendor_id": "no-such-vendor"}, "vendor_id"),
+        ({"service_id": "of another vendor"}, "service_id"),
+        ({"service_id": "no-such-service"}, "service_id"),
+        ({"price_id": "no-such-price", "cost": 1}, "price_id"),
+    ],
+)
+def test_direct_writes_cannot_name_a_missing_catalog_row(db, cols, field):
+    user = make_user(db)
+    agent = make_agent(db, user)
+    cols = dict(cols)
+    if cols.get("service_id") == "of another vendor":
+        (cols["service_id"],) = db.execute(
+            "select id from public.vendor_services where vendor_id <> 'openai' limit 1"
+        ).fetchone()
+    with db.transaction(force_rollback=True):
+        with pytest.raises(psycopg.errors.ForeignKeyViolation) as caught:
+            insert_directly(db, user, agent, **cols)
+        assert caught.value.diag.message_primary.startswith(f"model_calls.{field}:")
+    # An update naming a missing row is refused the same way.
+    insert_directly(db, user, agent)
+    with pytest.raises(psycopg.errors.ForeignKeyViolation):
+        db.execute(
+            "update public.model_calls set price_id = 'no-such-price', cost = 1 where user_id = %s",
+            (user,),
+        )
+
+
+def test_api_roles_cannot_write_model_calls_directly(db):
+    user = make_user(db)
+    agent = make_agent(db, user)
+    for claims in (claims_for("service_role"), claims_for("authenticated", user)):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege), request(db, claims):
+            insert_directly(db, user, agent)
+
+
+def test_a_referenced_catalog_row_is_neither_deleted_nor_rekeyed(db):
+    service = "openai_ingest_guard"
+    add_service(db, service, [("p", AT - timedelta(days=30), None, "1", "1", "1", "1", "1", None)])
+    # An unused price goes as before.
+    db.execute(
+        "insert into public.service_prices (id, service_id, input_per_million, valid_from,"
+        " valid_until) values (%s, %s, 1, %s, %s)",
+        (f"{service}_unused", service, AT - timedelta(days=60), AT - timedelta(days=30)),
+    )
+    db.execute("delete from public.service_prices where id = %s", (f"{service}_unused",))
+    db.execute("insert into public.vendors (id, name) values ('ingest_vendor', 'Ingest')")
+    user = make_user(db)
+    agent = make_agent(db, user, service=service)
+    with request(db, claims_for("service_role")):
+        db.execute(
+            "select public.record_model_calls(%s)",
+            (
+                Jsonb(
+                    [
+                        {"agent_id": agent, "input_tokens": 10, "started_at": AT.isoformat()},
+                        {"agent_id": agent, "vendor_id": "ingest_vendor", "service_id": None},
+                    ]
+                ),
+            ),
+        )
+    (price,) = db.execute(
+        "select price_id from public.model_calls where user_id = %s and price_id is not null",
+        (user,),
+    ).fetchone()
+    assert price == f"{service}_p"
+    refusals = [
+        ("delete from public.service_prices where id = %s", (price,), "service_prices.id"),
+        (
+            "update public.service_prices set id = 'openai_ingest_guard_q' where id = %s",
+            (price,),
+            "service_prices.id",
+        ),
+        ("delete from public.vendor_services where id = %s", (service,), None),
+        ("delete from public.vendors where id = 'ingest_vendor'", (), "vendors.id"),
+        ("update public.vendors set id = 'ingest_2' where id = 'ingest_vendor'", (), "vendors.id"),
+    ]
+    for sql, args, field in refusals:
+        with db.transaction(force_rollback=True):
+            with pytest.raises(psycopg.errors.ForeignKeyViolation) as caught:
+                db.execute(sql, args)
+            if field:
+                assert caught.value.diag.message_primary.startswith(
+                    f"{field}: model calls reference"
+                )
+    # Nothing was changed.
+    (n,) = db.execute(
+        "select count(*) from public.model_calls as m"
+        " join public.vendors as v on v.id = m.vendor_id"
+        " left join public.service_prices as p on p.id = m.price_id"
+        " where m.user_id = %s and (m.price_id is null or p.id is not null)",
+        (user,),
+    ).fetchone()
+    assert n == 2
