@@ -10,7 +10,8 @@
 --   edge UTC dates (a range of the (agent_id, user_id, started_at) index each), every row
 --   only when a mark has no instants (a change of time zone);
 -- - private.cost_breakdown reads the ledger between the first and the last stale day of
---   the range (a day wider each side), nothing when no day is stale.
+--   the range (a day wider each side), nothing when no day is stale; the bounds are
+--   computed by a first statement, so the read is planned with them (the user's index).
 -- Signatures, results and the callers' checks are unchanged.
 
 create or replace function private.agent_interaction_totals(
@@ -234,6 +235,8 @@ declare
   who uuid := cost_breakdown.user_id;
   first_day date;
   last_day date;
+  ledger_from timestamptz;
+  ledger_until timestamptz;
 begin
   if not is_service then
     if auth.uid() is null or private.is_anonymous() then
@@ -310,6 +313,58 @@ begin
     )::date
   end;
 
+  -- The instants the ledger is read between: those of the stale days only (every day of
+  -- the range when a mark has no instants; none when no day is stale), a day wider each
+  -- side (a local day lies within 16 hours of the UTC one). Computed first, so the read
+  -- below is planned with them (a short range of the user's (user_id, started_at) index,
+  -- not everyone's calls of the range). A stable function: both statements see the same
+  -- snapshot.
+  with zone as (
+    select coalesce(
+      (select s.time_zone from public.user_settings as s where s.user_id = who), 'UTC'
+    ) as name
+  ),
+
+  marks as (
+    select m.from_at, m.to_at from private.usage_rollup_marks as m where m.user_id = who
+  ),
+
+  -- A mark without instants (a change of time zone): every day is stale.
+  everything_stale as (
+    select exists (select from marks as m where m.from_at is null) as yes
+  ),
+
+  stale_days as (
+    select distinct g.day::date as day
+    from marks as m
+    cross join zone as z
+    cross join lateral generate_series(
+      (m.from_at at time zone z.name)::date::timestamp,
+      (m.to_at at time zone z.name)::date::timestamp,
+      interval '1 day'
+    ) as g (day)
+    where m.from_at is not null
+  )
+
+  select
+    case
+      when x.yes then (first_day::timestamp - interval '16 hours') at time zone 'UTC'
+      when y.first_stale is not null
+        then (greatest(first_day, y.first_stale)::timestamp - interval '16 hours')
+        at time zone 'UTC'
+    end,
+    case
+      when x.yes then ((last_day + 1)::timestamp + interval '16 hours') at time zone 'UTC'
+      when y.last_stale is not null
+        then ((least(last_day, y.last_stale) + 1)::timestamp + interval '16 hours')
+        at time zone 'UTC'
+    end
+  into ledger_from, ledger_until
+  from everything_stale as x
+  cross join (
+    select min(d.day) as first_stale, max(d.day) as last_stale from stale_days as d
+  ) as y;
+
   return query
   with zone as (
     select coalesce(
@@ -338,23 +393,6 @@ begin
     where m.from_at is not null
   ),
 
-  -- The instants of the stale days only (every day of the range when a mark has no
-  -- instants; none when no day is stale), a day wider each side: a local day lies within 16
-  -- hours of the UTC one.
-  ledger_range as (
-    select
-      case
-        when (select s.yes from everything_stale as s) then first_day
-        when not exists (select from stale_days) then null
-        else greatest(first_day, (select min(d.day) from stale_days as d))
-      end as first_stale,
-      case
-        when (select s.yes from everything_stale as s) then last_day
-        when not exists (select from stale_days) then null
-        else least(last_day, (select max(d.day) from stale_days as d))
-      end as last_stale
-  ),
-
   ledger as (
     select
       (e.started_at at time zone z.name)::date as day,
@@ -374,14 +412,8 @@ begin
     cross join zone as z
     where
       e.user_id = who
-      and e.started_at >= (
-        select (r.first_stale::timestamp - interval '16 hours') at time zone 'UTC'
-        from ledger_range as r
-      )
-      and e.started_at < (
-        select ((r.last_stale + 1)::timestamp + interval '16 hours') at time zone 'UTC'
-        from ledger_range as r
-      )
+      and e.started_at >= ledger_from
+      and e.started_at < ledger_until
   ),
 
   days as (
