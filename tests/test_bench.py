@@ -172,10 +172,16 @@ def test_cli_bench_refuses_an_unknown_workload():
 
 
 def plans_as_user(
-    admin_dsn: str, sql: str, params: dict, user_id, settings: tuple[str, ...] = ()
+    admin_dsn: str,
+    sql: str,
+    params: dict,
+    user_id,
+    settings: tuple[str, ...] = (),
+    analyze: bool = False,
 ) -> list[dict]:
-    """Every plan PostgreSQL runs for `sql` as the signed-in user, nested statements of
-    functions included (auto_explain, sent back as notices)."""
+    """Every plan PostgreSQL runs for `sql` as the signed-in user (as postgres when
+    `user_id` is None), nested statements of functions included (auto_explain, sent back as
+    notices); with `analyze`, the rows each node really read."""
     plans: list[dict] = []
     with psycopg.connect(admin_dsn) as conn:
         conn.add_notice_handler(
@@ -192,15 +198,41 @@ def plans_as_user(
             ("log_format", "json"),
             ("log_verbose", "on"),
             ("log_level", "notice"),
+            ("log_analyze", "on" if analyze else "off"),
+            ("log_timing", "off"),
         ):
             conn.execute(f"set auto_explain.{setting} = '{value}'")
         for setting in settings:
             conn.execute(f"set {setting}")
-        conn.execute("set transaction read only")
-        set_request(conn, claims_for("authenticated", user_id))
+        if user_id is None:
+            conn.execute("set role postgres")
+        else:
+            conn.execute("set transaction read only")
+            set_request(conn, claims_for("authenticated", user_id))
         conn.execute(sql, params).fetchall()
         conn.rollback()
     return [p["Plan"] for p in plans]
+
+
+def rows_read(
+    plans: list[dict], relation: str, index_not: str = "", filtered: bool = True
+) -> float:
+    """Rows the scans of `relation` returned (and, with `filtered`, filtered out), over
+    every loop (auto_explain reports both per loop), leaving out scans of `index_not`."""
+    total = 0.0
+    for plan in plans:
+        for node, _ in walk(plan):
+            if node.get("Relation Name") != relation or node.get("Index Name") == index_not:
+                continue
+            if node["Node Type"] == "Bitmap Index Scan":
+                continue
+            loops = node.get("Actual Loops", 0)
+            kept = node.get("Actual Rows", 0)
+            if filtered:
+                kept += node.get("Rows Removed by Filter", 0)
+                kept += node.get("Rows Removed by Index Recheck", 0)
+            total += kept * loops
+    return total
 
 
 # auth.uid() is a SQL function: plans show it inlined, reading the JWT claims.
@@ -318,3 +350,60 @@ def test_cli_bench_refuses_database_url(tmp_path):
     assert proc.returncode == 1
     assert "unset DATABASE_URL" in proc.stderr
     assert "secret" not in proc.stderr
+
+
+def test_a_days_refresh_reads_each_users_own_day_and_rewrites_nothing_unchanged(small):
+    """update_daily_usage_stats takes from model_calls each user's calls of their own local
+    day (about the day's rows; it took every call within 16 hours of the UTC day, 2.3 times
+    as many, and dropped most of them after a join), and a second run over unchanged usage
+    writes nothing: no row locked, no transaction id taken."""
+    dsn, admin_dsn, _ = small
+    with psycopg.connect(dsn) as conn:
+        (day,) = conn.execute(
+            "select (started_at at time zone 'UTC')::date from public.model_calls"
+            " where started_at < date_trunc('day', now() at time zone 'UTC') at time zone 'UTC'"
+            " group by 1 order by count(*) desc limit 1"
+        ).fetchone()
+        (on_the_day,) = conn.execute(
+            "select count(*) from public.model_calls as m"
+            " left join public.user_settings as s on s.user_id = m.user_id"
+            " where (m.started_at at time zone coalesce(s.time_zone, 'UTC'))::date = %s",
+            (day,),
+        ).fetchone()
+    plans = plans_as_user(
+        admin_dsn,
+        "select public.update_daily_usage_stats(%(day)s)",
+        {"day": day},
+        None,
+        analyze=True,
+    )
+    read = rows_read(
+        plans, "model_calls", index_not="model_calls_interaction_id_idx", filtered=False
+    )
+    # An hour or two more for a user whose zone changes its offset near the day.
+    assert on_the_day <= read <= on_the_day * 1.15 + 50, (read, on_the_day)
+    with psycopg.connect(admin_dsn) as conn:
+        conn.execute("set role postgres")
+        conn.execute("select public.update_daily_usage_stats(%s)", (day,))
+        (xid,) = conn.execute("select pg_catalog.txid_current_if_assigned()").fetchone()
+        conn.rollback()
+    assert xid is None, "an unchanged day's refresh wrote (locked) rows"
+
+
+def test_rollup_reads_read_no_raw_history_when_no_day_is_marked(small):
+    """With the rollups refreshed (no mark left), agent_summary and the cost breakdown read
+    the rollups alone: no row of ai_interactions or model_calls (they read the request's
+    whole range and filtered it afterwards to the marked days)."""
+    dsn, admin_dsn, _ = small
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for _ in range(100):
+            (marks,) = conn.execute("select marks from public.refresh_usage_rollups()").fetchone()
+            if marks == 0:
+                break
+        reads, user_id = bench.dashboard_reads(conn)
+    for read in reads:
+        if not read.name.startswith(("agent_summary", "cost breakdown")):
+            continue
+        plans = plans_as_user(admin_dsn, read.user_sql, read.params, user_id, analyze=True)
+        for relation in HISTORY:
+            assert rows_read(plans, relation) == 0, f"{read.name}: reads {relation}"
