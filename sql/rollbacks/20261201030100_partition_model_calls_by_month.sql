@@ -33,5 +33,6 @@ begin
 end
 $migration$;
 
-delete from private.history_rebuild_saved as s where s.table_name = 'public.model_calls';
+delete from private.history_rebuild_saved as s
+where s.table_name = 'public.model_calls';
 drop table private.model_call_keys;

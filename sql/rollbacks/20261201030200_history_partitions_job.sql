@@ -1,9 +1,10 @@
 -- The list as 20261130234100 left it; a history job pg_cron runs is unscheduled.
 do $migration$
 begin
-  if exists (select from pg_catalog.pg_extension where extname = 'pg_cron')
-    and exists (select from cron.job where jobname = 'agentsdb-history-partitions') then
-    perform cron.unschedule('agentsdb-history-partitions');
+  if exists (select from pg_catalog.pg_extension where extname = 'pg_cron') then
+    if exists (select from cron.job where jobname = 'agentsdb-history-partitions') then
+      perform cron.unschedule('agentsdb-history-partitions');
+    end if;
   end if;
 end
 $migration$;

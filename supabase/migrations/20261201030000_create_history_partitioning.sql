@@ -226,6 +226,7 @@ as $$
 declare
   cutoff timestamptz;
   part record;
+  dropped text;
 begin
   if history is null then
     raise exception using errcode = '22004', message = 'history: required';
@@ -254,14 +255,15 @@ begin
     where i.inhparent = history and b.upper_bound <= cutoff
     order by b.upper_bound
   loop
-    execute format('alter table %s detach partition %s', history, part.partition);
-    execute format('drop table %s', part.partition);
+    dropped := part.partition::text;
+    execute format('alter table %s detach partition %s', history, dropped);
+    execute format('drop table %s', dropped);
     if history = 'public.model_calls'::regclass then
       -- The idempotency keys of the calls dropped: a key is unique while its call is kept.
       delete from private.model_call_keys as k
       where k.started_at >= part.lower_bound and k.started_at < part.upper_bound;
     end if;
-    return next part.partition::text;
+    return next dropped;
   end loop;
 end;
 $$;
@@ -321,14 +323,13 @@ declare
   key_column smallint;
   key_definition text;
   columns text;
-  later text [] := '{}';
-  views text [] := '{}';
-  function_oids oid [] := '{}';
-  function_definitions text [] := '{}';
-  function_after text [] := '{}';
+  later text [] := '{}'::text [];
+  views text [] := '{}'::text [];
+  function_oids oid [] := '{}'::oid [];
+  function_definitions text [] := '{}'::text [];
+  function_after text [] := '{}'::text [];
   statement text;
   months date [];
-  k integer;
 begin
   select
     c.oid, n.nspname, c.relname, c.relkind, c.relowner, c.relacl, c.relrowsecurity,
