@@ -554,10 +554,12 @@ begin
     function_oids := function_oids || item.oid;
     function_definitions := function_definitions || item.definition;
     function_after := function_after || format(
-      'select private.history_revoke_all(''function'', %L, p.proacl, p.proowner) from pg_catalog.pg_proc as p where p.oid = %L::regprocedure',
+      'select private.history_revoke_all(''function'', %L, coalesce(p.proacl, pg_catalog.acldefault(''f'', p.proowner)), p.proowner) from pg_catalog.pg_proc as p where p.oid = %L::regprocedure',
       item.signature, item.signature
     );
-    function_after := function_after || private.history_grants('function', item.signature, item.proacl, item.proowner);
+    function_after := function_after || private.history_grants(
+      'function', item.signature, coalesce(item.proacl, pg_catalog.acldefault('f', item.proowner)), item.proowner
+    );
     if item.description is not null then
       function_after := function_after || format('comment on function %s is %L', item.signature, item.description);
     end if;
