@@ -175,6 +175,15 @@ def walk(node: dict, in_initplan: bool = False):
         yield from walk(child, in_initplan)
 
 
+def history_table(relation: str | None) -> str | None:
+    """The history table a relation of a plan belongs to: itself or one of its partitions
+    (private.<table>_pYYYY_MM, private.<table>_default)."""
+    for table in HISTORY:
+        if relation == table or (relation or "").startswith((f"{table}_p", f"{table}_default")):
+            return table
+    return None
+
+
 def test_dashboard_plans_read_the_history_by_index_with_auth_uid_in_initplans(small):
     """As the user, no dashboard query scans ai_interactions or model_calls sequentially,
     and auth.uid() is computed once per statement (an InitPlan), never per row."""
@@ -187,7 +196,7 @@ def test_dashboard_plans_read_the_history_by_index_with_auth_uid_in_initplans(sm
         initplans_with_uid = 0
         for plan in plans:
             for node, in_initplan in walk(plan):
-                relation = node.get("Relation Name")
+                relation = history_table(node.get("Relation Name"))
                 assert not (node["Node Type"] == "Seq Scan" and relation in HISTORY), (
                     f"{read.name}: sequential scan of {relation}"
                 )
@@ -223,9 +232,49 @@ def test_the_plan_check_can_fail(small):
     )
     nodes = [n for p in plans for n in walk(p)]
     assert any(
-        n["Node Type"] == "Seq Scan" and n.get("Relation Name") == "model_calls" for n, _ in nodes
+        n["Node Type"] == "Seq Scan" and history_table(n.get("Relation Name")) == "model_calls"
+        for n, _ in nodes
     )
     assert any(uses_uid(n, CONDITIONS) and not inside for n, inside in nodes)
+
+
+def test_a_dashboard_read_of_one_month_reads_only_that_months_partition(small):
+    """model_calls is partitioned by month of started_at: the dashboard's month of calls,
+    read as the user, scans that month's partition and prunes every other one."""
+    dsn, admin_dsn, _ = small
+    with psycopg.connect(dsn) as conn:
+        reads, user_id = bench.dashboard_reads(conn)
+        (partitions,) = conn.execute(
+            "select count(*) from pg_inherits where inhparent = 'public.model_calls'::regclass"
+        ).fetchone()
+    read = next(r for r in reads if r.name.startswith("model_calls"))
+    plans = plans_as_user(admin_dsn, read.user_sql, read.params, user_id)
+    scanned = {
+        node["Relation Name"]
+        for plan in plans
+        for node, _ in walk(plan)
+        if history_table(node.get("Relation Name")) == "model_calls"
+    }
+    assert partitions >= 5  # the month read, the months ahead, a default
+    assert scanned == {f"model_calls_p{read.params['from']:%Y_%m}"}, scanned
+
+
+def test_the_partition_check_can_fail(small):
+    """Without pruning (enable_partition_pruning off), the same read scans every partition."""
+    dsn, admin_dsn, _ = small
+    with psycopg.connect(dsn) as conn:
+        reads, user_id = bench.dashboard_reads(conn)
+    read = next(r for r in reads if r.name.startswith("model_calls"))
+    plans = plans_as_user(
+        admin_dsn, read.user_sql, read.params, user_id, ("enable_partition_pruning = off",)
+    )
+    scanned = {
+        node["Relation Name"]
+        for plan in plans
+        for node, _ in walk(plan)
+        if history_table(node.get("Relation Name")) == "model_calls"
+    }
+    assert len(scanned) > 1, scanned
 
 
 def test_cli_bench_prints_the_table_and_writes_json(tmp_path):

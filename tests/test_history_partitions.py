@@ -12,11 +12,11 @@ import uuid
 import psycopg
 import pytest
 from psycopg.types.json import Jsonb
+from test_migrations import dump_schema
 
 from agentsdb.migrations import Migrator, apply_platform
 from agentsdb.request import claims_for, request
 from conftest import ROOT, create_database
-from test_migrations import dump_schema
 
 FIRST = "20261201030000"  # the first migration of partitioned history
 
@@ -88,8 +88,9 @@ def test_partitioning_moves_every_row_and_carries_over_what_the_table_has(cluste
         m.apply(migration)
     assert conn.execute(CHECKSUM).fetchone() == before_rows, "a row was lost or changed"
     assert (
-        conn.execute("select relkind from pg_class where oid = 'public.model_calls'::regclass")
-        .fetchone()[0]
+        conn.execute(
+            "select relkind from pg_class where oid = 'public.model_calls'::regclass"
+        ).fetchone()[0]
         == "p"
     )
     months = conn.execute(
@@ -100,9 +101,7 @@ def test_partitioning_moves_every_row_and_carries_over_what_the_table_has(cluste
         "select count(*) from pg_inherits where inhparent = 'public.model_calls'::regclass"
     ).fetchone()[0]
     assert partitions >= months + 1 + 3  # every month with rows, a default, the months ahead
-    assert (
-        conn.execute("select count(*) from private.model_calls_default").fetchone()[0] == 0
-    )
+    assert conn.execute("select count(*) from private.model_calls_default").fetchone()[0] == 0
     defs = dict(
         conn.execute(
             "select conname, pg_get_constraintdef(oid) from pg_constraint"
@@ -192,9 +191,7 @@ def test_parallel_retries_across_months_return_the_first_record(fresh_db, rounds
             try:
                 barrier.wait(timeout=10)
                 # Half start last month, half default to now; both RPCs; both roles.
-                got = record(
-                    fresh_db, i % 3 != 0, user, key, last_month if i % 2 else None, i < 3
-                )
+                got = record(fresh_db, i % 3 != 0, user, key, last_month if i % 2 else None, i < 3)
                 with lock:
                     results.setdefault(key, []).append(got)
             except Exception as exc:  # noqa: BLE001 - reported below

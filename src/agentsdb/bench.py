@@ -493,6 +493,18 @@ def dashboard_reads(conn: psycopg.Connection) -> tuple[list[Read], uuid.UUID]:
             p,
         ),
     ]
+    # The calls themselves, one month of them newest first (model_calls is partitioned by
+    # month: the plan reads that month's partition only).
+    reads.append(
+        Read(
+            "model_calls, one month, newest 50",
+            "select * from public.model_calls where started_at >= %(from)s"
+            " and started_at < %(to)s order by started_at desc limit 50",
+            "select * from public.model_calls where started_at >= %(from)s"
+            " and started_at < %(to)s and user_id = %(user_id)s order by started_at desc limit 50",
+            p,
+        )
+    )
     # Security definer functions: the user is the caller; the owner's side (outside the API
     # roles) names the user, as the service role does.
     breakdown = (
