@@ -481,6 +481,10 @@ def dashboard_reads(conn: psycopg.Connection) -> tuple[list[Read], uuid.UUID]:
         "from": month_start,
         "to": month_end,
         "last": month_end - timedelta(days=1),
+        # Instants, as PostgREST passes a filter on a timestamptz column (a literal of the
+        # column's type): a date would compare through a stable cast, pruned only at run time.
+        "from_at": datetime(month_start.year, month_start.month, 1, tzinfo=UTC),
+        "to_at": datetime(month_end.year, month_end.month, 1, tzinfo=UTC),
     }
     reads = [
         Read(
@@ -515,10 +519,11 @@ def dashboard_reads(conn: psycopg.Connection) -> tuple[list[Read], uuid.UUID]:
     reads.append(
         Read(
             "model_calls, one month, newest 50",
-            "select * from public.model_calls where started_at >= %(from)s"
-            " and started_at < %(to)s order by started_at desc limit 50",
-            "select * from public.model_calls where started_at >= %(from)s"
-            " and started_at < %(to)s and user_id = %(user_id)s order by started_at desc limit 50",
+            "select * from public.model_calls where started_at >= %(from_at)s"
+            " and started_at < %(to_at)s order by started_at desc limit 50",
+            "select * from public.model_calls where started_at >= %(from_at)s"
+            " and started_at < %(to_at)s and user_id = %(user_id)s"
+            " order by started_at desc limit 50",
             p,
         )
     )
