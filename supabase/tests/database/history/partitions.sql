@@ -12,7 +12,10 @@ values
 
 -- Structure: a partitioned parent with the same API, partitions out of the API's reach.
 select is(
-  (select relkind::text from pg_class where oid = 'public.model_calls'::regclass), 'p',
+  (
+    select relkind::text from pg_class
+    where oid = 'public.model_calls'::regclass
+  ), 'p',
   'model_calls is partitioned'
 );
 select is(
@@ -20,7 +23,10 @@ select is(
   'by range of started_at'
 );
 select is(
-  (select pg_get_constraintdef(oid) from pg_constraint where conname = 'model_calls_pkey'),
+  (
+    select pg_get_constraintdef(oid) from pg_constraint
+    where conname = 'model_calls_pkey'
+  ),
   'PRIMARY KEY (id, started_at)', 'the primary key holds the partition key'
 );
 select is_empty(
@@ -28,12 +34,16 @@ select is_empty(
   'no unique (user_id, idempotency_key) on the partitioned table: private.model_call_keys holds it'
 );
 select is(
-  (select relrowsecurity from pg_class where oid = 'public.model_calls'::regclass), true,
+  (
+    select relrowsecurity from pg_class
+    where oid = 'public.model_calls'::regclass
+  ), true,
   'the parent keeps RLS'
 );
 select is(
   (
-    select count(*)::integer from pg_policy where polrelid = 'public.model_calls'::regclass
+    select count(*)::integer from pg_policy
+    where polrelid = 'public.model_calls'::regclass
   ), 2, 'and its two policies'
 );
 select is_empty(
@@ -53,7 +63,10 @@ select is_empty(
 select ok(
   not has_table_privilege('service_role', 'private.model_call_keys', 'select')
   and not has_table_privilege('authenticated', 'private.model_call_keys', 'select')
-  and (select relrowsecurity from pg_class where oid = 'private.model_call_keys'::regclass),
+  and (
+    select relrowsecurity from pg_class
+    where oid = 'private.model_call_keys'::regclass
+  ),
   'the idempotency keys: RLS on, no client privilege'
 );
 select ok(
@@ -102,7 +115,10 @@ select is(
   (select count(*)::integer from private.model_calls_default), 0, 'and empties the default partition'
 );
 select is(
-  (select cost from private.model_calls_p2020_01 where idempotency_key = 'old-1'), 3.000000000000,
+  (
+    select cost from private.model_calls_p2020_01
+    where idempotency_key = 'old-1'
+  ), 3.000000000000,
   'the row moved to its month, unchanged'
 );
 
@@ -116,7 +132,10 @@ select is(
       ) as r
     ) as x
   ),
-  (select id from public.model_calls where idempotency_key = 'old-1'),
+  (
+    select id from public.model_calls
+    where idempotency_key = 'old-1'
+  ),
   'a retry in another month returns the first record'
 );
 select is(
@@ -140,14 +159,29 @@ select tests.authenticate_as_service_role();
 select public.refresh_usage_rollups();
 select public.update_daily_usage_stats('2020-01-15');
 select tests.clear_authentication();
+-- Every derived figure, as rows: rollups, breakdown, budget counters, daily statistics.
+create function tests.history_figures()
+returns table (what text, figure jsonb)
+language sql
+stable
+as $$
+  select 'rollup' as what, to_jsonb(d.*) - 'updated_at' - 'refreshed_at' as figure
+  from public.agent_usage_daily as d
+  union all
+  select 'breakdown' as what, to_jsonb(b.*) - 'updated_at' - 'refreshed_at' as figure
+  from private.usage_breakdown_daily as b
+  union all
+  select 'spend' as what, to_jsonb(s.*) - 'updated_at' as figure
+  from private.budget_spend as s
+  union all
+  select 'stats' as what, to_jsonb(t.*) - 'updated_at' - 'created_at' - 'id' as figure
+  from public.ai_usage_stats as t
+$$;
 create temporary table figures as
-select 'rollup' as what, to_jsonb(d) - 'updated_at' - 'refreshed_at' as row from public.agent_usage_daily as d
-union all
-select 'breakdown', to_jsonb(b) - 'updated_at' - 'refreshed_at' from private.usage_breakdown_daily as b
-union all
-select 'spend', to_jsonb(s) - 'updated_at' from private.budget_spend as s
-union all
-select 'stats', to_jsonb(s) - 'updated_at' - 'created_at' - 'id' from public.ai_usage_stats as s;
+select
+  f.what,
+  f.figure
+from tests.history_figures() as f;
 create temporary table marks_before as select count(*) as n from private.usage_rollup_marks;
 
 select throws_ok(
@@ -175,14 +209,8 @@ select is(
   'and so are their idempotency keys'
 );
 select set_eq(
-  $$select what, row from figures$$,
-  $$select 'rollup' as what, to_jsonb(d) - 'updated_at' - 'refreshed_at' as row from public.agent_usage_daily as d
-    union all
-    select 'breakdown', to_jsonb(b) - 'updated_at' - 'refreshed_at' from private.usage_breakdown_daily as b
-    union all
-    select 'spend', to_jsonb(s) - 'updated_at' from private.budget_spend as s
-    union all
-    select 'stats', to_jsonb(s) - 'updated_at' - 'created_at' - 'id' from public.ai_usage_stats as s$$,
+  $$select what, figure from figures$$,
+  $$select what, figure from tests.history_figures()$$,
   'rollups, budget counters and daily statistics are untouched'
 );
 select is(
@@ -190,7 +218,10 @@ select is(
   'and nothing is marked for recomputation'
 );
 select is(
-  (select spent from private.budget_spend where budget_id = '00000000-0000-4000-8000-00000000b001'), 7::numeric,
+  (
+    select spent from private.budget_spend
+    where budget_id = '00000000-0000-4000-8000-00000000b001'
+  ), 7::numeric,
   'the lifetime budget still counts the dropped month'
 );
 
