@@ -577,7 +577,7 @@ def table_counts(admin: psycopg.Connection) -> dict[str, int]:
         r[0]
         for r in admin.execute(
             "select c.relnamespace::regnamespace::text || '.' || c.relname from pg_class as c"
-            " where c.relkind = 'r' and c.relnamespace in"
+            " where c.relkind in ('r', 'p') and not c.relispartition and c.relnamespace in"
             " ('public'::regnamespace, 'private'::regnamespace)"
             " order by 1"
         )

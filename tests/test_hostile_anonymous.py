@@ -64,7 +64,7 @@ def test_anonymous_sign_ins_read_only_what_anon_reads_and_write_nothing(db):
                   and has_column_privilege('authenticated', c.oid, a.attnum, 'UPDATE')
                 order by a.attnum limit 1)
         from pg_class as c
-        where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
+        where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')
           and (has_table_privilege('authenticated', c.oid, 'INSERT')
                or has_any_column_privilege('authenticated', c.oid, 'INSERT')
                or has_any_column_privilege('authenticated', c.oid, 'UPDATE')

@@ -51,7 +51,7 @@ def writable_columns(admin: psycopg.Connection, role: str, privilege: str) -> li
     return admin.execute(
         "select c.relname::text, a.attname::text from pg_class as c"
         " join pg_attribute as a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped"
-        " where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'"
+        " where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')"
         " and has_column_privilege(%s, c.oid, a.attnum, %s)"
         " order by 1, 2",
         [role, privilege],

@@ -130,7 +130,7 @@ def bounded_columns(conn: psycopg.Connection) -> list[tuple[str, str, str, str]]
         " join pg_attribute as a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped"
         " cross join (values ('anon'), ('authenticated'), ('service_role')) as r (role)"
         " cross join (values ('INSERT'), ('UPDATE')) as p (privilege)"
-        " where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'"
+        " where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')"
         " and (a.atttypid in ('text'::regtype, 'varchar'::regtype, 'jsonb'::regtype,"
         "      'json'::regtype, 'bytea'::regtype) or a.attndims > 0"
         "      or exists (select from pg_type as t where t.oid = a.atttypid and t.typelem <> 0"

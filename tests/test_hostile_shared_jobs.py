@@ -54,7 +54,7 @@ def writable_columns(conn: psycopg.Connection) -> list[tuple[str, str, str]]:
         select c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod)
         from pg_class as c
         join pg_attribute as a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
-        where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
+        where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')
           and has_column_privilege('authenticated', c.oid, a.attnum, 'INSERT')
         order by 1, 2
         """

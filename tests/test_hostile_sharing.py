@@ -56,7 +56,7 @@ def test_a_public_agent_shares_its_row_and_nothing_else(db):
         for r in db.execute(
             "select c.relname::text from pg_class as c"
             " join pg_attribute as a on a.attrelid = c.oid and a.attname in ('user_id', 'owner_id')"
-            " where c.relnamespace = 'public'::regnamespace and c.relkind = 'r' order by 1"
+            " where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p') order by 1"
         )
     ]
     assert len(tables) >= 6, tables

@@ -24,6 +24,7 @@ JOBS = {
     "agentsdb-daily-audit-purge",
     "agentsdb-daily-message-purge",
     "agentsdb-usage-rollups",
+    "agentsdb-history-partitions",
 }
 
 

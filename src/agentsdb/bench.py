@@ -208,6 +208,20 @@ def generate(conn: psycopg.Connection, scale: Scale, progress: Progress) -> dict
 
     end = datetime.now(UTC) - timedelta(minutes=5)
     start = end - timedelta(days=scale.days)
+    # Partitioned history: the months of the history exist before it arrives, as the daily
+    # job (private.ensure_history_partitions) would have created each ahead of time.
+    if conn.execute(
+        "select to_regprocedure('private.create_history_partition(regclass, date)') is not null"
+    ).fetchone()[0]:
+        conn.execute(
+            "select private.create_history_partition(p.partrelid::regclass, m::date)"
+            " from pg_catalog.pg_partitioned_table as p"
+            " cross join generate_series(date_trunc('month', %s::timestamp),"
+            "   %s::timestamp, interval '1 month') as m"
+            " where p.partrelid in (select c.oid from pg_catalog.pg_class as c"
+            "   where c.relnamespace = 'public'::regnamespace)",
+            (start.replace(tzinfo=None), end.replace(tzinfo=None)),
+        )
     chunks = max(1, math.ceil(scale.calls / scale.chunk))
     span = (end - start) / chunks
     calls_done = 0
@@ -358,7 +372,10 @@ def storage(conn: psycopg.Connection, scale: Scale) -> dict[str, Any]:
     )
     conn.execute("vacuum (analyze) bench.bare_pk")
     real_bytes, calls, bare_bytes, bare_rows, usage_bytes = conn.execute(
-        "select pg_total_relation_size('public.model_calls'),"
+        # Partitioned: the parent holds nothing, its partitions everything (a plain table is
+        # its own only member of the tree).
+        "select (select sum(pg_total_relation_size(t.relid))::bigint"
+        "  from pg_partition_tree('public.model_calls') as t),"
         " (select count(*) from public.model_calls),"
         " pg_total_relation_size('bench.bare_pk'),"
         " (select count(*) from bench.bare_pk),"
@@ -465,6 +482,10 @@ def dashboard_reads(conn: psycopg.Connection) -> tuple[list[Read], uuid.UUID]:
         "from": month_start,
         "to": month_end,
         "last": month_end - timedelta(days=1),
+        # Instants, as PostgREST passes a filter on a timestamptz column (a literal of the
+        # column's type): a date would compare through a stable cast, pruned only at run time.
+        "from_at": datetime(month_start.year, month_start.month, 1, tzinfo=UTC),
+        "to_at": datetime(month_end.year, month_end.month, 1, tzinfo=UTC),
     }
     reads = [
         Read(
@@ -494,6 +515,19 @@ def dashboard_reads(conn: psycopg.Connection) -> tuple[list[Read], uuid.UUID]:
             p,
         ),
     ]
+    # The calls themselves, one month of them newest first (model_calls is partitioned by
+    # month: the plan reads that month's partition only).
+    reads.append(
+        Read(
+            "model_calls, one month, newest 50",
+            "select * from public.model_calls where started_at >= %(from_at)s"
+            " and started_at < %(to_at)s order by started_at desc limit 50",
+            "select * from public.model_calls where started_at >= %(from_at)s"
+            " and started_at < %(to_at)s and user_id = %(user_id)s"
+            " order by started_at desc limit 50",
+            p,
+        )
+    )
     # Security definer functions: the user is the caller; the owner's side (outside the API
     # roles) names the user, as the service role does.
     breakdown = (
@@ -573,6 +607,13 @@ def _bare_table(conn: psycopg.Connection, progress: Progress) -> None:
         "create table bench.bare_calls"
         " (like public.model_calls including defaults including indexes)"
     )
+    if conn.execute("select to_regclass('private.model_call_keys') is not null").fetchone()[0]:
+        # model_calls partitioned: its idempotency keys are unique in their own table; the
+        # bare table keeps them unique in one index, as the plain model_calls did.
+        conn.execute(
+            "create unique index bare_calls_user_id_idempotency_key_idx"
+            " on bench.bare_calls (user_id, idempotency_key)"
+        )
     conn.execute("insert into bench.bare_calls select * from public.model_calls")
     conn.execute("vacuum (analyze) bench.bare_calls")
     progress("copying model_calls to a bare table", 1, 1)

@@ -1,0 +1,10 @@
+drop function private.rebuild_history_table(regclass, boolean);
+drop function private.maintain_history_partitions();
+drop function private.drop_history_before(regclass, date);
+drop function private.ensure_history_partitions(integer);
+drop function private.create_history_partition(regclass, date);
+drop function private.history_grants(text, text, aclitem [], oid, text);
+drop function private.history_revoke_all(text, text, aclitem [], oid);
+drop function private.history_columns(regclass);
+drop table private.history_retention;
+drop table private.history_rebuild_saved;

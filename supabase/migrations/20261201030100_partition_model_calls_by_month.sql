@@ -1,0 +1,801 @@
+-- Partitioned history (issue 12): public.model_calls partitioned by month of started_at (UTC),
+-- invisibly to the API: same name, columns, policies, grants, comments and triggers, read
+-- from the catalogs when this runs (private.rebuild_history_table), so foreign keys and
+-- indexes other migrations changed before it are carried over as they are. The primary key
+-- gains started_at (PostgreSQL requires the partition key in every unique key).
+--
+-- Maintenance window: this takes an ACCESS EXCLUSIVE lock on model_calls (and the views and
+-- functions that depend on it) and moves every row in one INSERT ... SELECT; readers and
+-- writers wait until it commits (measured: 10 s for 300,000 calls on a loaded 2-core machine,
+-- the rollback as long).
+--
+-- Idempotency: (user_id, idempotency_key) cannot stay unique on a partitioned table (a retry
+-- that defaults started_at to now() may fall in another month). Keys move to
+-- private.model_call_keys, primary key (user_id, idempotency_key), written by the same
+-- statement as the call (a data-modifying WITH): a concurrent retry waits on the first
+-- writer's key and, once it commits, writes nothing and returns the first record.
+
+create table private.model_call_keys (
+  user_id uuid not null,
+  idempotency_key text not null,
+  model_call_id uuid not null,
+  started_at timestamptz not null,
+  constraint model_call_keys_pkey primary key (user_id, idempotency_key),
+  constraint model_call_keys_user_id_fkey foreign key (user_id) references auth.users (id) on delete cascade
+);
+alter table private.model_call_keys enable row level security;
+comment on table private.model_call_keys is
+'The idempotency keys of model calls, unique per user across every month of the partitioned model_calls: written in the same statement as the call (a retried key writes nothing and finds the first record through model_call_id and started_at). Dropped with the month of their call by private.drop_history_before, and with their user.';
+
+-- For the rollback: the bodies of the record functions as they are now.
+do $migration$
+declare
+  path text := current_setting('search_path');
+begin
+  perform set_config('search_path', '', true);
+  insert into private.history_rebuild_saved (table_name, kind, name, definition)
+  select 'public.model_calls', 'function', p.oid::regprocedure::text, pg_catalog.pg_get_functiondef(p.oid)
+  from pg_catalog.pg_proc as p
+  where p.oid in (
+    'private.record_model_calls(jsonb)'::regprocedure,
+    'private.record_model_call(uuid, integer, integer, integer, integer, integer, text, text, text, uuid, text, text, text, integer, integer, timestamptz, timestamptz, numeric, jsonb, text, text)'::regprocedure
+  );
+  perform set_config('search_path', path, true);
+end
+$migration$;
+
+-- The unique key on (user_id, idempotency_key), whatever its name: saved for the rollback and
+-- replaced by private.model_call_keys.
+do $migration$
+declare
+  found_key record;
+begin
+  for found_key in
+    select con.conname, pg_catalog.pg_get_constraintdef(con.oid) as definition
+    from pg_catalog.pg_constraint as con
+    where
+      con.conrelid = 'public.model_calls'::regclass and con.contype = 'u'
+      and (
+        select array_agg(a.attname::text order by a.attname)
+        from pg_catalog.pg_attribute as a
+        where a.attrelid = con.conrelid and a.attnum = any(con.conkey)
+      ) = array['idempotency_key', 'user_id']
+  loop
+    insert into private.history_rebuild_saved (table_name, kind, name, definition)
+    values ('public.model_calls', 'constraint', found_key.conname, found_key.definition);
+    execute format('alter table public.model_calls drop constraint %I', found_key.conname);
+  end loop;
+end
+$migration$;
+
+select private.rebuild_history_table('public.model_calls', true);
+
+insert into private.model_call_keys (user_id, idempotency_key, model_call_id, started_at)
+select m.user_id, m.idempotency_key, m.id, m.started_at
+from public.model_calls as m
+where m.idempotency_key is not null;
+
+-- The record functions, as on main but for their idempotency keys: claimed in
+-- private.model_call_keys by the statement that inserts the call, and a retry's first record
+-- found through them; the new row read back by (id, started_at), which prunes to its month.
+create or replace function private.record_model_call(
+  agent_id uuid,
+  input_tokens integer,
+  cached_input_tokens integer,
+  cache_write_tokens integer,
+  output_tokens integer,
+  reasoning_tokens integer,
+  service_id text,
+  vendor_id text,
+  model_name text,
+  interaction_id uuid,
+  status text,
+  error_code text,
+  error_message text,
+  latency_ms integer,
+  time_to_first_token_ms integer,
+  started_at timestamptz,
+  ended_at timestamptz,
+  cost numeric,
+  metadata jsonb,
+  idempotency_key text,
+  field text default ''
+)
+returns public.model_calls
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  f text := coalesce(record_model_call.field, '');
+  is_service boolean := pg_catalog.pg_has_role(
+    coalesce(nullif(current_setting('role'), 'none'), session_user), 'service_role', 'member'
+  );
+  caller uuid := auth.uid();
+  agent public.ai_agents;
+  owner_id uuid;
+  chosen_service text;
+  chosen_vendor text;
+  service_vendor text;
+  interaction_user uuid;
+  interaction_agent uuid;
+  started timestamptz := coalesce(record_model_call.started_at, now());
+  price public.service_prices;
+  computed numeric;
+  chosen_price text;
+  supplied boolean := record_model_call.cost is not null;
+  recorded public.model_calls;
+  new_id uuid := gen_random_uuid();
+  total_in bigint;
+  total_out bigint;
+  sum_cost numeric;
+begin
+  if not is_service then
+    if caller is null then
+      raise exception using
+        errcode = '42501',
+        message = 'record_model_call: sign in, or call it with the service_role key',
+        hint = 'Signed-in users record calls of their own agents; servers use service_role.';
+    end if;
+    if private.is_anonymous() then
+      raise exception using
+        errcode = '42501',
+        message = 'record_model_call: anonymous users may not record model calls',
+        hint = 'Sign up (link an email or another identity) first.';
+    end if;
+  end if;
+
+  if record_model_call.agent_id is null then
+    raise exception using errcode = '22004', message = f || 'agent_id: required';
+  end if;
+  select a.* into agent from public.ai_agents as a where a.id = record_model_call.agent_id;
+  if not found or (not is_service and agent.user_id is distinct from caller) then
+    raise exception using
+      errcode = 'PT404',
+      message = f || 'agent_id: no agent with this id is visible to you',
+      hint = 'Pass the id of an agent you own.';
+  end if;
+  owner_id := agent.user_id;
+
+  -- Token counts: required (0 when absent), never negative.
+  if record_model_call.input_tokens is null then
+    raise exception using errcode = '22004', message = f || 'input_tokens: required';
+  elsif record_model_call.cached_input_tokens is null then
+    raise exception using errcode = '22004', message = f || 'cached_input_tokens: required';
+  elsif record_model_call.cache_write_tokens is null then
+    raise exception using errcode = '22004', message = f || 'cache_write_tokens: required';
+  elsif record_model_call.output_tokens is null then
+    raise exception using errcode = '22004', message = f || 'output_tokens: required';
+  elsif record_model_call.reasoning_tokens is null then
+    raise exception using errcode = '22004', message = f || 'reasoning_tokens: required';
+  elsif record_model_call.input_tokens < 0 then
+    raise exception using errcode = '22023', message = f || 'input_tokens: must not be negative';
+  elsif record_model_call.cached_input_tokens < 0 then
+    raise exception using errcode = '22023', message = f || 'cached_input_tokens: must not be negative';
+  elsif record_model_call.cache_write_tokens < 0 then
+    raise exception using errcode = '22023', message = f || 'cache_write_tokens: must not be negative';
+  elsif record_model_call.output_tokens < 0 then
+    raise exception using errcode = '22023', message = f || 'output_tokens: must not be negative';
+  elsif record_model_call.reasoning_tokens < 0 then
+    raise exception using errcode = '22023', message = f || 'reasoning_tokens: must not be negative';
+  end if;
+
+  if record_model_call.status is null then
+    raise exception using errcode = '22004', message = f || 'status: required';
+  elsif record_model_call.status not in ('succeeded', 'failed', 'cancelled') then
+    raise exception using
+      errcode = '22023', message = f || 'status: must be succeeded, failed or cancelled';
+  end if;
+  if record_model_call.error_code !~ '\S' or length(record_model_call.error_code) > 200 then
+    raise exception using
+      errcode = '22023', message = f || 'error_code: must be 1 to 200 characters, not blank';
+  end if;
+  if length(record_model_call.error_message) > 4000 then
+    raise exception using
+      errcode = '22023', message = f || 'error_message: must be at most 4000 characters';
+  end if;
+  if record_model_call.model_name !~ '^[^\s]{1,200}$' then
+    raise exception using
+      errcode = '22023', message = f || 'model_name: must be 1 to 200 characters without whitespace';
+  end if;
+  if record_model_call.latency_ms < 0 then
+    raise exception using errcode = '22023', message = f || 'latency_ms: must not be negative';
+  end if;
+  if record_model_call.time_to_first_token_ms < 0 then
+    raise exception using
+      errcode = '22023', message = f || 'time_to_first_token_ms: must not be negative';
+  elsif record_model_call.time_to_first_token_ms > record_model_call.latency_ms then
+    raise exception using
+      errcode = '22023', message = f || 'time_to_first_token_ms: must not exceed latency_ms';
+  end if;
+  if not isfinite(started) then
+    raise exception using errcode = '22023', message = f || 'started_at: must be a finite time';
+  elsif started > now() + interval '1 day' then
+    raise exception using
+      errcode = '22023',
+      message = f || 'started_at: must be at most one day ahead of the server clock',
+      hint = 'Send times in UTC or with their offset.';
+  end if;
+  if not isfinite(record_model_call.ended_at) then
+    raise exception using errcode = '22023', message = f || 'ended_at: must be a finite time';
+  elsif record_model_call.ended_at < started then
+    raise exception using errcode = '22023', message = f || 'ended_at: must not be before started_at';
+  end if;
+  if supplied and (record_model_call.cost < 0 or record_model_call.cost = 'NaN') then
+    raise exception using errcode = '22023', message = f || 'cost: must be a number, not negative';
+  elsif supplied and pg_catalog.scale(record_model_call.cost) > 12 then
+    raise exception using
+      errcode = '22023', message = f || 'cost: at most 12 decimal places (it is kept exactly)';
+  elsif supplied and record_model_call.cost >= 1000000000000 then
+    raise exception using errcode = '22023', message = f || 'cost: must be less than 10^12';
+  end if;
+  if record_model_call.metadata is not null and (
+    jsonb_typeof(record_model_call.metadata) <> 'object'
+    or octet_length(record_model_call.metadata::text) > 16384
+  ) then
+    raise exception using
+      errcode = '22023', message = f || 'metadata: must be a JSON object of at most 16 KiB';
+  end if;
+  if record_model_call.idempotency_key !~ '\S' or length(record_model_call.idempotency_key) > 200 then
+    raise exception using
+      errcode = '22023', message = f || 'idempotency_key: must be 1 to 200 characters, not blank';
+  end if;
+
+  -- The service and vendor actually called: as given, else the agent's at this moment.
+  chosen_service := coalesce(
+    record_model_call.service_id,
+    case
+      when record_model_call.vendor_id is null or record_model_call.vendor_id = agent.vendor_id
+        then agent.service_id
+    end
+  );
+  if chosen_service is not null then
+    select s.vendor_id into service_vendor
+    from public.vendor_services as s
+    inner join public.vendors as v on s.vendor_id = v.id
+    where s.id = chosen_service and (is_service or (s.is_active and v.is_active));
+    if not found then
+      raise exception using
+        errcode = '23503',
+        message = f || 'service_id: no vendor service with this id is visible to you',
+        hint = 'Pick an active row of vendor_services.';
+    end if;
+    if record_model_call.vendor_id is not null and record_model_call.vendor_id <> service_vendor then
+      raise exception using
+        errcode = '22023', message = f || 'vendor_id: is not the vendor of service_id';
+    end if;
+    chosen_vendor := service_vendor;
+  else
+    chosen_vendor := coalesce(record_model_call.vendor_id, agent.vendor_id);
+    if not exists (
+      select from public.vendors as v where v.id = chosen_vendor and (is_service or v.is_active)
+    ) then
+      raise exception using
+        errcode = '23503',
+        message = f || 'vendor_id: no vendor with this id is visible to you',
+        hint = 'Pick an active row of vendors.';
+    end if;
+  end if;
+
+  -- The interaction: the agent's, locked so that concurrent calls recompute its totals one
+  -- after the other (each sees the calls committed before it).
+  if record_model_call.interaction_id is not null then
+    select i.user_id, i.agent_id into interaction_user, interaction_agent
+    from public.ai_interactions as i
+    where i.id = record_model_call.interaction_id
+    for no key update;
+    if not found or interaction_user is distinct from owner_id then
+      raise exception using
+        errcode = 'PT404',
+        message = f || 'interaction_id: no interaction with this id is visible to you',
+        hint = 'Pass the id of an interaction of the same agent.';
+    end if;
+    if interaction_agent <> record_model_call.agent_id then
+      raise exception using
+        errcode = '22023', message = f || 'interaction_id: belongs to another agent';
+    end if;
+  end if;
+
+  -- The price valid at the call's start. Every kind with tokens needs a price, or the call
+  -- stays unpriced (cost null), never silently 0.
+  if supplied then
+    computed := record_model_call.cost;
+  elsif chosen_service is not null then
+    select p.* into price
+    from public.service_prices as p
+    where p.service_id = chosen_service and p.valid_during @> started;
+    if found
+      and (record_model_call.input_tokens = 0 or price.input_per_million is not null)
+      and (record_model_call.cached_input_tokens = 0 or price.cached_input_per_million is not null)
+      and (record_model_call.cache_write_tokens = 0 or price.cache_write_per_million is not null)
+      and (record_model_call.output_tokens = 0 or price.output_per_million is not null)
+      and (record_model_call.reasoning_tokens = 0 or price.reasoning_per_million is not null) then
+      -- Multiplying by 0.000001 (not dividing) keeps every digit: prices have 6 decimals,
+      -- so the cost has 12, exactly.
+      computed := (
+        record_model_call.input_tokens::numeric * coalesce(price.input_per_million, 0)
+        + record_model_call.cached_input_tokens::numeric * coalesce(price.cached_input_per_million, 0)
+        + record_model_call.cache_write_tokens::numeric * coalesce(price.cache_write_per_million, 0)
+        + record_model_call.output_tokens::numeric * coalesce(price.output_per_million, 0)
+        + record_model_call.reasoning_tokens::numeric * coalesce(price.reasoning_per_million, 0)
+      ) * 0.000001 + coalesce(price.per_request, 0);
+      chosen_price := price.id;
+    end if;
+  end if;
+
+  -- The key first, in the same statement: a retried key (or a concurrent one, once its first
+  -- writer commits) claims nothing and writes no call.
+  with claimed as (
+    insert into private.model_call_keys as k (user_id, idempotency_key, model_call_id, started_at)
+    select owner_id, record_model_call.idempotency_key, new_id, started
+    where record_model_call.idempotency_key is not null
+    on conflict do nothing
+    returning k.model_call_id
+  )
+  insert into public.model_calls as m (
+    id, user_id, agent_id, interaction_id, vendor_id, service_id, model_name, input_tokens,
+    cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost, price_id,
+    cost_supplied, latency_ms, time_to_first_token_ms, status, error_code, error_message,
+    started_at, ended_at, metadata, idempotency_key
+  )
+  select
+    new_id, owner_id, record_model_call.agent_id, record_model_call.interaction_id, chosen_vendor,
+    chosen_service, record_model_call.model_name, record_model_call.input_tokens,
+    record_model_call.cached_input_tokens, record_model_call.cache_write_tokens,
+    record_model_call.output_tokens, record_model_call.reasoning_tokens, computed, chosen_price,
+    supplied, record_model_call.latency_ms, record_model_call.time_to_first_token_ms,
+    record_model_call.status, record_model_call.error_code, record_model_call.error_message,
+    started, record_model_call.ended_at, coalesce(record_model_call.metadata, '{}'),
+    record_model_call.idempotency_key
+  where record_model_call.idempotency_key is null or exists (select from claimed)
+  returning m.* into recorded;
+
+  if recorded.id is null then
+    -- Recorded before under this key (a retry): the first record, counted once.
+    select m.* into recorded
+    from private.model_call_keys as k
+    inner join public.model_calls as m on k.model_call_id = m.id and k.started_at = m.started_at
+    where k.user_id = owner_id and k.idempotency_key = record_model_call.idempotency_key;
+    return recorded;
+  end if;
+
+  if record_model_call.interaction_id is not null then
+    select
+      coalesce(sum(m.input_tokens::bigint + m.cached_input_tokens + m.cache_write_tokens), 0),
+      coalesce(sum(m.output_tokens::bigint + m.reasoning_tokens), 0),
+      round(sum(m.cost), 8)
+    into total_in, total_out, sum_cost
+    from public.model_calls as m
+    where m.interaction_id = record_model_call.interaction_id;
+    if total_in > 2147483647 or total_out > 2147483647 then
+      raise exception using
+        errcode = '22003',
+        message = f || 'interaction_id: the interaction''s token totals would exceed 2147483647';
+    end if;
+    if sum_cost >= 100000000 then
+      raise exception using
+        errcode = '22003',
+        message = f || 'interaction_id: the interaction''s total_cost would reach 10^8';
+    end if;
+    update public.ai_interactions as i
+    set input_tokens = total_in, output_tokens = total_out, total_cost = sum_cost
+    where
+      i.id = record_model_call.interaction_id
+      and (i.input_tokens, i.output_tokens, i.total_cost)
+      is distinct from (total_in, total_out, sum_cost);
+  end if;
+  return recorded;
+end;
+$$;
+
+create or replace function private.record_model_calls(calls jsonb)
+returns setof public.model_calls
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  is_service boolean := pg_catalog.pg_has_role(
+    coalesce(nullif(current_setting('role'), 'none'), session_user), 'service_role', 'member'
+  );
+  caller uuid := auth.uid();
+  uuid_pattern constant text := '^[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}$';
+  bad_entry bigint;
+  problem text;
+  time_key text;
+  time_text text;
+  -- The rows as JSON arrays of model_calls objects (jsonb_populate_recordset reads them).
+  typed jsonb;
+  resolved jsonb;
+  has_interactions boolean;
+begin
+  if record_model_calls.calls is null then
+    raise exception using errcode = '22004', message = 'calls: required';
+  end if;
+  if jsonb_typeof(record_model_calls.calls) <> 'array' then
+    raise exception using errcode = '22023', message = 'calls: must be a JSON array of objects';
+  end if;
+  if jsonb_array_length(record_model_calls.calls) > 1000 then
+    raise exception using
+      errcode = '22023', message = 'calls: at most 1000 calls per request',
+      hint = 'Send larger batches in several requests.';
+  end if;
+  if not is_service then
+    if caller is null then
+      raise exception using
+        errcode = '42501',
+        message = 'record_model_calls: sign in, or call it with the service_role key',
+        hint = 'Signed-in users record calls of their own agents; servers use service_role.';
+    end if;
+    if private.is_anonymous() then
+      raise exception using
+        errcode = '42501',
+        message = 'record_model_calls: anonymous users may not record model calls',
+        hint = 'Sign up (link an email or another identity) first.';
+    end if;
+  end if;
+
+  -- 1. The JSON type of every value (before any cast, whose message would quote it).
+  select e.ordinality - 1, p.problem into bad_entry, problem
+  from jsonb_array_elements(record_model_calls.calls) with ordinality as e
+  cross join lateral (
+    select
+      case
+        when jsonb_typeof(e.value) <> 'object' then ': must be a JSON object'
+        when exists (
+          select from jsonb_object_keys(e.value) as k (name)
+          where k.name not in ('agent_id', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'service_id', 'vendor_id', 'model_name', 'interaction_id', 'status', 'error_code', 'error_message', 'latency_ms', 'time_to_first_token_ms', 'started_at', 'ended_at', 'cost', 'metadata', 'idempotency_key')
+        ) then '.unknown keys ' || (
+          select string_agg(k.name, ', ' order by k.name) from jsonb_object_keys(e.value) as k (name)
+          where k.name not in ('agent_id', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'service_id', 'vendor_id', 'model_name', 'interaction_id', 'status', 'error_code', 'error_message', 'latency_ms', 'time_to_first_token_ms', 'started_at', 'ended_at', 'cost', 'metadata', 'idempotency_key')
+        )
+        when case jsonb_typeof(e.value -> 'input_tokens')
+          when 'number' then not coalesce((e.value ->> 'input_tokens')::numeric between -2147483648 and 2147483647
+            and (e.value ->> 'input_tokens')::numeric = trunc((e.value ->> 'input_tokens')::numeric), false)
+          else not coalesce(jsonb_typeof(e.value -> 'input_tokens'), 'null') = 'null'
+        end then '.input_tokens: must be an integer'
+        when case jsonb_typeof(e.value -> 'cached_input_tokens')
+          when 'number' then not coalesce((e.value ->> 'cached_input_tokens')::numeric between -2147483648 and 2147483647
+            and (e.value ->> 'cached_input_tokens')::numeric = trunc((e.value ->> 'cached_input_tokens')::numeric), false)
+          else not coalesce(jsonb_typeof(e.value -> 'cached_input_tokens'), 'null') = 'null'
+        end then '.cached_input_tokens: must be an integer'
+        when case jsonb_typeof(e.value -> 'cache_write_tokens')
+          when 'number' then not coalesce((e.value ->> 'cache_write_tokens')::numeric between -2147483648 and 2147483647
+            and (e.value ->> 'cache_write_tokens')::numeric = trunc((e.value ->> 'cache_write_tokens')::numeric), false)
+          else not coalesce(jsonb_typeof(e.value -> 'cache_write_tokens'), 'null') = 'null'
+        end then '.cache_write_tokens: must be an integer'
+        when case jsonb_typeof(e.value -> 'output_tokens')
+          when 'number' then not coalesce((e.value ->> 'output_tokens')::numeric between -2147483648 and 2147483647
+            and (e.value ->> 'output_tokens')::numeric = trunc((e.value ->> 'output_tokens')::numeric), false)
+          else not coalesce(jsonb_typeof(e.value -> 'output_tokens'), 'null') = 'null'
+        end then '.output_tokens: must be an integer'
+        when case jsonb_typeof(e.value -> 'reasoning_tokens')
+          when 'number' then not coalesce((e.value ->> 'reasoning_tokens')::numeric between -2147483648 and 2147483647
+            and (e.value ->> 'reasoning_tokens')::numeric = trunc((e.value ->> 'reasoning_tokens')::numeric), false)
+          else not coalesce(jsonb_typeof(e.value -> 'reasoning_tokens'), 'null') = 'null'
+        end then '.reasoning_tokens: must be an integer'
+        when case jsonb_typeof(e.value -> 'latency_ms')
+          when 'number' then not coalesce((e.value ->> 'latency_ms')::numeric between -2147483648 and 2147483647
+            and (e.value ->> 'latency_ms')::numeric = trunc((e.value ->> 'latency_ms')::numeric), false)
+          else not coalesce(jsonb_typeof(e.value -> 'latency_ms'), 'null') = 'null'
+        end then '.latency_ms: must be an integer'
+        when case jsonb_typeof(e.value -> 'time_to_first_token_ms')
+          when 'number' then not coalesce((e.value ->> 'time_to_first_token_ms')::numeric between -2147483648 and 2147483647
+            and (e.value ->> 'time_to_first_token_ms')::numeric = trunc((e.value ->> 'time_to_first_token_ms')::numeric), false)
+          else not coalesce(jsonb_typeof(e.value -> 'time_to_first_token_ms'), 'null') = 'null'
+        end then '.time_to_first_token_ms: must be an integer'
+        when jsonb_typeof(e.value -> 'service_id') not in ('string', 'null') then '.service_id: must be a string'
+        when jsonb_typeof(e.value -> 'vendor_id') not in ('string', 'null') then '.vendor_id: must be a string'
+        when jsonb_typeof(e.value -> 'model_name') not in ('string', 'null') then '.model_name: must be a string'
+        when jsonb_typeof(e.value -> 'status') not in ('string', 'null') then '.status: must be a string'
+        when jsonb_typeof(e.value -> 'error_code') not in ('string', 'null') then '.error_code: must be a string'
+        when jsonb_typeof(e.value -> 'error_message') not in ('string', 'null') then '.error_message: must be a string'
+        when jsonb_typeof(e.value -> 'idempotency_key') not in ('string', 'null') then '.idempotency_key: must be a string'
+        when case jsonb_typeof(e.value -> 'agent_id')
+          when 'string' then e.value ->> 'agent_id' !~ uuid_pattern
+          else not coalesce(jsonb_typeof(e.value -> 'agent_id'), 'null') = 'null'
+        end then '.agent_id: must be a UUID'
+        when case jsonb_typeof(e.value -> 'interaction_id')
+          when 'string' then e.value ->> 'interaction_id' !~ uuid_pattern
+          else not coalesce(jsonb_typeof(e.value -> 'interaction_id'), 'null') = 'null'
+        end then '.interaction_id: must be a UUID'
+        when jsonb_typeof(e.value -> 'started_at') not in ('string', 'null') then '.started_at: must be an ISO 8601 time'
+        when jsonb_typeof(e.value -> 'ended_at') not in ('string', 'null') then '.ended_at: must be an ISO 8601 time'
+        when case jsonb_typeof(e.value -> 'cost')
+          when 'number' then false
+          when 'string' then e.value ->> 'cost' !~ '^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]{1,6})?$'
+          else not coalesce(jsonb_typeof(e.value -> 'cost'), 'null') = 'null'
+        end then '.cost: must be a decimal number'
+        when jsonb_typeof(e.value -> 'metadata') not in ('object', 'null') then '.metadata: must be a JSON object of at most 16 KiB'
+
+      end as problem
+  ) as p
+  where p.problem is not null
+  order by e.ordinality
+  limit 1;
+  if problem is not null then
+    raise exception using errcode = '22023', message = format('calls[%s]%s', bad_entry, problem);
+  end if;
+  -- Times are strings; one that is not a time is refused without quoting it.
+  for bad_entry, time_key, time_text in
+    select e.ordinality - 1, k.name, e.value ->> k.name
+    from jsonb_array_elements(record_model_calls.calls) with ordinality as e
+    cross join unnest(array['started_at', 'ended_at']) with ordinality as k (name, position)
+    where jsonb_typeof(e.value -> k.name) = 'string'
+    order by e.ordinality, k.position
+  loop
+    begin
+      perform time_text::timestamptz;
+    exception when others then
+      raise exception using
+        errcode = '22023', message = format('calls[%s].%s: must be an ISO 8601 time', bad_entry, time_key);
+    end;
+  end loop;
+
+  -- 2. Typed rows (absent token counts are 0, an absent status succeeded, a start now).
+  select coalesce(jsonb_agg(
+    jsonb_build_object(
+      'agent_id', e.value -> 'agent_id',
+      'interaction_id', e.value -> 'interaction_id',
+      'vendor_id', e.value -> 'vendor_id',
+      'service_id', e.value -> 'service_id',
+      'model_name', e.value -> 'model_name',
+      'input_tokens', coalesce((e.value ->> 'input_tokens')::numeric::integer, 0),
+      'cached_input_tokens', coalesce((e.value ->> 'cached_input_tokens')::numeric::integer, 0),
+      'cache_write_tokens', coalesce((e.value ->> 'cache_write_tokens')::numeric::integer, 0),
+      'output_tokens', coalesce((e.value ->> 'output_tokens')::numeric::integer, 0),
+      'reasoning_tokens', coalesce((e.value ->> 'reasoning_tokens')::numeric::integer, 0),
+      'cost', (e.value ->> 'cost')::numeric,
+      'cost_supplied', e.value ->> 'cost' is not null,
+      'latency_ms', (e.value ->> 'latency_ms')::numeric::integer,
+      'time_to_first_token_ms', (e.value ->> 'time_to_first_token_ms')::numeric::integer,
+      'status', coalesce(e.value ->> 'status', 'succeeded'),
+      'error_code', e.value -> 'error_code',
+      'error_message', e.value -> 'error_message',
+      'started_at', coalesce((e.value ->> 'started_at')::timestamptz, now()),
+      'ended_at', (e.value ->> 'ended_at')::timestamptz,
+      'metadata', coalesce(nullif(e.value -> 'metadata', 'null'), '{}'),
+      'idempotency_key', e.value -> 'idempotency_key'
+    )
+    order by e.ordinality
+  ), '[]')
+  into typed
+  from jsonb_array_elements(record_model_calls.calls) with ordinality as e;
+
+  select exists (
+    select from jsonb_array_elements(typed) as x where x.value ->> 'interaction_id' is not null
+  ) into has_interactions;
+
+  -- 3. Every value, then the agent (the caller's own; any, for service_role), then the service
+  -- and vendor actually called (as given, else the agent's at this moment): code|field: rule
+  -- of the first failing entry. The same pass builds the rows to insert.
+  select
+    (array_agg(t.ordinality - 1 order by t.ordinality) filter (where p.problem is not null))[1],
+    (array_agg(p.problem order by t.ordinality) filter (where p.problem is not null))[1],
+    jsonb_agg(
+      to_jsonb(t) - 'ordinality' || jsonb_build_object(
+        'id', gen_random_uuid(),
+        'user_id', a.user_id,
+        'service_id', chosen.id,
+        'vendor_id', coalesce(service.vendor_id, t.vendor_id, a.vendor_id)
+      )
+      order by t.ordinality
+    )
+  into bad_entry, problem, resolved
+  from jsonb_populate_recordset(null::public.model_calls, typed) with ordinality as t
+  left join public.ai_agents as a on t.agent_id = a.id
+  cross join lateral (
+    select coalesce(
+      t.service_id,
+      case when t.vendor_id is null or t.vendor_id = a.vendor_id then a.service_id end
+    ) as id
+  ) as chosen
+  left join lateral (
+    select s.vendor_id
+    from public.vendor_services as s
+    inner join public.vendors as v on s.vendor_id = v.id
+    where s.id = chosen.id and (is_service or (s.is_active and v.is_active))
+  ) as service on true
+  cross join lateral (
+    select
+      case
+        when t.agent_id is null then '22004|agent_id: required'
+        when t.input_tokens < 0 then '22023|input_tokens: must not be negative'
+        when t.cached_input_tokens < 0 then '22023|cached_input_tokens: must not be negative'
+        when t.cache_write_tokens < 0 then '22023|cache_write_tokens: must not be negative'
+        when t.output_tokens < 0 then '22023|output_tokens: must not be negative'
+        when t.reasoning_tokens < 0 then '22023|reasoning_tokens: must not be negative'
+        when t.status not in ('succeeded', 'failed', 'cancelled')
+          then '22023|status: must be succeeded, failed or cancelled'
+        when t.error_code !~ '\S' or length(t.error_code) > 200
+          then '22023|error_code: must be 1 to 200 characters, not blank'
+        when length(t.error_message) > 4000 then '22023|error_message: must be at most 4000 characters'
+        when t.model_name !~ '^[^\s]{1,200}$'
+          then '22023|model_name: must be 1 to 200 characters without whitespace'
+        when t.latency_ms < 0 then '22023|latency_ms: must not be negative'
+        when t.time_to_first_token_ms < 0 then '22023|time_to_first_token_ms: must not be negative'
+        when t.time_to_first_token_ms > t.latency_ms
+          then '22023|time_to_first_token_ms: must not exceed latency_ms'
+        when not isfinite(t.started_at) then '22023|started_at: must be a finite time'
+        when t.started_at > now() + interval '1 day'
+          then '22023|started_at: must be at most one day ahead of the server clock'
+        when not isfinite(t.ended_at) then '22023|ended_at: must be a finite time'
+        when t.ended_at < t.started_at then '22023|ended_at: must not be before started_at'
+        when t.cost < 0 or t.cost = 'NaN' then '22023|cost: must be a number, not negative'
+        when pg_catalog.scale(t.cost) > 12
+          then '22023|cost: at most 12 decimal places (it is kept exactly)'
+        when t.cost >= 1000000000000 then '22023|cost: must be less than 10^12'
+        when octet_length(t.metadata::text) > 16384
+          then '22023|metadata: must be a JSON object of at most 16 KiB'
+        when t.idempotency_key !~ '\S' or length(t.idempotency_key) > 200
+          then '22023|idempotency_key: must be 1 to 200 characters, not blank'
+        when a.id is null or (not is_service and a.user_id is distinct from caller)
+          then 'PT404|agent_id: no agent with this id is visible to you'
+        when chosen.id is not null and service.vendor_id is null
+          then '23503|service_id: no vendor service with this id is visible to you'
+        when chosen.id is not null and t.vendor_id <> service.vendor_id
+          then '22023|vendor_id: is not the vendor of service_id'
+        when chosen.id is null and not exists (
+          select from public.vendors as v
+          where v.id = coalesce(t.vendor_id, a.vendor_id) and (is_service or v.is_active)
+        ) then '23503|vendor_id: no vendor with this id is visible to you'
+      end as problem
+  ) as p;
+  if problem is not null then
+    raise exception using
+      errcode = split_part(problem, '|', 1),
+      message = format('calls[%s].%s', bad_entry, split_part(problem, '|', 2));
+  end if;
+
+  if has_interactions then
+    -- 4. The interactions: locked in id order (two batches naming them in opposite orders
+    -- wait for each other instead of deadlocking), each of the entry's user and agent.
+    perform
+    from public.ai_interactions as i
+    where
+      i.id in (select (r.value ->> 'interaction_id')::uuid from jsonb_array_elements(resolved) as r)
+      and (is_service or i.user_id = caller)
+    order by i.id
+    for no key update;
+    select r.ordinality - 1, p.problem into bad_entry, problem
+    from jsonb_populate_recordset(null::public.model_calls, resolved) with ordinality as r
+    left join public.ai_interactions as i on r.interaction_id = i.id
+    cross join lateral (
+      select
+        case
+          when i.id is null or i.user_id is distinct from r.user_id
+            then 'PT404|interaction_id: no interaction with this id is visible to you'
+          when i.agent_id <> r.agent_id then '22023|interaction_id: belongs to another agent'
+        end as problem
+    ) as p
+    where r.interaction_id is not null and p.problem is not null
+    order by r.ordinality
+    limit 1;
+    if problem is not null then
+      raise exception using
+        errcode = split_part(problem, '|', 1),
+        message = format('calls[%s].%s', bad_entry, split_part(problem, '|', 2));
+    end if;
+  end if;
+
+  -- 5. Every call, priced at the price valid at its start; a retried key writes nothing (its
+  -- key is claimed first, in the same statement; the first entry of a key repeated in the
+  -- batch claims it).
+  with claimed as (
+    insert into private.model_call_keys as k (user_id, idempotency_key, model_call_id, started_at)
+    select r.user_id, r.idempotency_key, r.id, r.started_at
+    from jsonb_populate_recordset(null::public.model_calls, resolved) with ordinality as r
+    where r.idempotency_key is not null
+    order by r.ordinality
+    on conflict do nothing
+    returning k.model_call_id
+  )
+  insert into public.model_calls as m (
+    id, user_id, agent_id, interaction_id, vendor_id, service_id, model_name, input_tokens,
+    cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost, price_id,
+    cost_supplied, latency_ms, time_to_first_token_ms, status, error_code, error_message,
+    started_at, ended_at, metadata, idempotency_key
+  )
+  select
+    r.id, r.user_id, r.agent_id, r.interaction_id, r.vendor_id, r.service_id, r.model_name,
+    r.input_tokens, r.cached_input_tokens, r.cache_write_tokens, r.output_tokens,
+    r.reasoning_tokens,
+    case
+      when r.cost_supplied then r.cost
+      when priced.id is not null then (
+        r.input_tokens::numeric * coalesce(priced.input_per_million, 0)
+        + r.cached_input_tokens::numeric * coalesce(priced.cached_input_per_million, 0)
+        + r.cache_write_tokens::numeric * coalesce(priced.cache_write_per_million, 0)
+        + r.output_tokens::numeric * coalesce(priced.output_per_million, 0)
+        + r.reasoning_tokens::numeric * coalesce(priced.reasoning_per_million, 0)
+      ) * 0.000001 + coalesce(priced.per_request, 0)
+    end,
+    priced.id,
+    r.cost_supplied, r.latency_ms, r.time_to_first_token_ms, r.status, r.error_code,
+    r.error_message, r.started_at, r.ended_at, r.metadata, r.idempotency_key
+  from jsonb_populate_recordset(null::public.model_calls, resolved) with ordinality as r
+  left join lateral (
+    select p.*
+    from public.service_prices as p
+    where
+      p.service_id = r.service_id
+      and p.valid_during @> r.started_at
+      and (r.input_tokens = 0 or p.input_per_million is not null)
+      and (r.cached_input_tokens = 0 or p.cached_input_per_million is not null)
+      and (r.cache_write_tokens = 0 or p.cache_write_per_million is not null)
+      and (r.output_tokens = 0 or p.output_per_million is not null)
+      and (r.reasoning_tokens = 0 or p.reasoning_per_million is not null)
+  ) as priced on not r.cost_supplied
+  where r.idempotency_key is null or r.id in (select c.model_call_id from claimed as c)
+  order by r.ordinality;
+
+  if has_interactions then
+    -- 6. Each interaction's totals: the sums of its calls.
+    select min(r.ordinality) - 1 into bad_entry
+    from jsonb_populate_recordset(null::public.model_calls, resolved) with ordinality as r
+    inner join (
+      select m.interaction_id
+      from public.model_calls as m
+      where m.interaction_id in (
+        select (x.value ->> 'interaction_id')::uuid from jsonb_array_elements(resolved) as x
+      )
+      group by m.interaction_id
+      having
+        sum(m.input_tokens::bigint + m.cached_input_tokens + m.cache_write_tokens) > 2147483647
+        or sum(m.output_tokens::bigint + m.reasoning_tokens) > 2147483647
+        or round(sum(m.cost), 8) >= 100000000
+    ) as over on r.interaction_id = over.interaction_id;
+    if bad_entry is not null then
+      raise exception using
+        errcode = '22003',
+        message = format(
+          'calls[%s].interaction_id: the interaction''s totals would exceed its columns (tokens 2147483647, total_cost 10^8)',
+          bad_entry
+        );
+    end if;
+    update public.ai_interactions as i
+    set input_tokens = s.total_in, output_tokens = s.total_out, total_cost = s.total_cost
+    from (
+      select
+        m.interaction_id,
+        sum(m.input_tokens::bigint + m.cached_input_tokens + m.cache_write_tokens)::integer as total_in,
+        sum(m.output_tokens::bigint + m.reasoning_tokens)::integer as total_out,
+        round(sum(m.cost), 8) as total_cost
+      from public.model_calls as m
+      where m.interaction_id in (
+        select (x.value ->> 'interaction_id')::uuid from jsonb_array_elements(resolved) as x
+      )
+      group by m.interaction_id
+    ) as s
+    where
+      i.id = s.interaction_id
+      and (i.input_tokens, i.output_tokens, i.total_cost)
+      is distinct from (s.total_in, s.total_out, s.total_cost);
+  end if;
+
+  -- 7. The rows in the order given: each new one, or the first record of a retried key.
+  return query
+  select found.*
+  from jsonb_array_elements(resolved) with ordinality as r
+  cross join lateral (
+    (
+      select m.* from public.model_calls as m
+      where m.id = (r.value ->> 'id')::uuid and m.started_at = (r.value ->> 'started_at')::timestamptz
+    )
+    union all
+    (
+      select m.* from private.model_call_keys as k
+      inner join public.model_calls as m on k.model_call_id = m.id and k.started_at = m.started_at
+      where
+        r.value ->> 'idempotency_key' is not null
+        and k.user_id = (r.value ->> 'user_id')::uuid
+        and k.idempotency_key = r.value ->> 'idempotency_key'
+        and k.model_call_id <> (r.value ->> 'id')::uuid
+    )
+    limit 1
+  ) as found
+  order by r.ordinality;
+end;
+$$;
