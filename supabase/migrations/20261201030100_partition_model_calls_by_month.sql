@@ -75,9 +75,10 @@ select m.user_id, m.idempotency_key, m.id, m.started_at
 from public.model_calls as m
 where m.idempotency_key is not null;
 
--- The record functions, as on main but for their idempotency keys: claimed in
--- private.model_call_keys by the statement that inserts the call, and a retry's first record
--- found through them; the new row read back by (id, started_at), which prunes to its month.
+-- The record functions, as 20261201010200 and 20261201010300 left them but for their
+-- idempotency keys: claimed in private.model_call_keys by the statement that inserts the
+-- call, and a retry's first record found through them; the new row read back by
+-- (id, started_at), which prunes to its month.
 create or replace function private.record_model_call(
   agent_id uuid,
   input_tokens integer,
@@ -108,6 +109,7 @@ security definer
 set search_path = ''
 as $$
 declare
+  new_id uuid := gen_random_uuid();
   f text := coalesce(record_model_call.field, '');
   is_service boolean := pg_catalog.pg_has_role(
     coalesce(nullif(current_setting('role'), 'none'), session_user), 'service_role', 'member'
@@ -121,12 +123,10 @@ declare
   interaction_user uuid;
   interaction_agent uuid;
   started timestamptz := coalesce(record_model_call.started_at, now());
-  price public.service_prices;
   computed numeric;
   chosen_price text;
   supplied boolean := record_model_call.cost is not null;
   recorded public.model_calls;
-  new_id uuid := gen_random_uuid();
   total_in bigint;
   total_out bigint;
   sum_cost numeric;
@@ -297,35 +297,23 @@ begin
     end if;
   end if;
 
-  -- The price valid at the call's start. Every kind with tokens needs a price, or the call
-  -- stays unpriced (cost null), never silently 0.
-  if supplied then
-    computed := record_model_call.cost;
-  elsif chosen_service is not null then
-    select p.* into price
-    from public.service_prices as p
-    where p.service_id = chosen_service and p.valid_during @> started;
-    if found
-      and (record_model_call.input_tokens = 0 or price.input_per_million is not null)
-      and (record_model_call.cached_input_tokens = 0 or price.cached_input_per_million is not null)
-      and (record_model_call.cache_write_tokens = 0 or price.cache_write_per_million is not null)
-      and (record_model_call.output_tokens = 0 or price.output_per_million is not null)
-      and (record_model_call.reasoning_tokens = 0 or price.reasoning_per_million is not null) then
-      -- Multiplying by 0.000001 (not dividing) keeps every digit: prices have 6 decimals,
-      -- so the cost has 12, exactly.
-      computed := (
-        record_model_call.input_tokens::numeric * coalesce(price.input_per_million, 0)
-        + record_model_call.cached_input_tokens::numeric * coalesce(price.cached_input_per_million, 0)
-        + record_model_call.cache_write_tokens::numeric * coalesce(price.cache_write_per_million, 0)
-        + record_model_call.output_tokens::numeric * coalesce(price.output_per_million, 0)
-        + record_model_call.reasoning_tokens::numeric * coalesce(price.reasoning_per_million, 0)
-      ) * 0.000001 + coalesce(price.per_request, 0);
-      chosen_price := price.id;
-    end if;
-  end if;
+  -- The price valid at the call's start and the cost at that price: private.price_model_calls,
+  -- the one formula of record_model_calls and reprice_model_calls. A supplied cost is kept.
+  select priced.cost, priced.price_id into computed, chosen_price
+  from private.price_model_calls(array[
+    row(
+      null, owner_id, record_model_call.agent_id, record_model_call.interaction_id, chosen_vendor,
+      chosen_service, record_model_call.model_name, record_model_call.input_tokens,
+      record_model_call.cached_input_tokens, record_model_call.cache_write_tokens,
+      record_model_call.output_tokens, record_model_call.reasoning_tokens, record_model_call.cost,
+      null, supplied, record_model_call.latency_ms, record_model_call.time_to_first_token_ms,
+      record_model_call.status, record_model_call.error_code, record_model_call.error_message,
+      started, record_model_call.ended_at, '{}', record_model_call.idempotency_key, null
+    )::public.model_calls
+  ]) as priced;
 
-  -- The key first, in the same statement: a retried key (or a concurrent one, once its first
-  -- writer commits) claims nothing and writes no call.
+  -- IDEMPOTENCY: the key first, in the same statement: a retried key (or a concurrent one,
+  -- once its first writer commits) claims nothing and writes no call.
   with claimed as (
     insert into private.model_call_keys as k (user_id, idempotency_key, model_call_id, started_at)
     select owner_id, record_model_call.idempotency_key, new_id, started
@@ -406,9 +394,9 @@ declare
   problem text;
   time_key text;
   time_text text;
-  -- The rows as JSON arrays of model_calls objects (jsonb_populate_recordset reads them).
-  typed jsonb;
-  resolved jsonb;
+  -- The batch's rows, typed, in the order given (id, user, service and vendor resolved; cost
+  -- as supplied, price not yet chosen).
+  resolved public.model_calls [];
   has_interactions boolean;
 begin
   if record_model_calls.calls is null then
@@ -444,10 +432,8 @@ begin
     select
       case
         when jsonb_typeof(e.value) <> 'object' then ': must be a JSON object'
-        when exists (
-          select from jsonb_object_keys(e.value) as k (name)
-          where k.name not in ('agent_id', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'service_id', 'vendor_id', 'model_name', 'interaction_id', 'status', 'error_code', 'error_message', 'latency_ms', 'time_to_first_token_ms', 'started_at', 'ended_at', 'cost', 'metadata', 'idempotency_key')
-        ) then '.unknown keys ' || (
+        -- (what is left once the known keys are removed: no subquery per entry)
+        when e.value - array['agent_id', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'service_id', 'vendor_id', 'model_name', 'interaction_id', 'status', 'error_code', 'error_message', 'latency_ms', 'time_to_first_token_ms', 'started_at', 'ended_at', 'cost', 'metadata', 'idempotency_key'] <> '{}' then '.unknown keys ' || (
           select string_agg(k.name, ', ' order by k.name) from jsonb_object_keys(e.value) as k (name)
           where k.name not in ('agent_id', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'service_id', 'vendor_id', 'model_name', 'interaction_id', 'status', 'error_code', 'error_message', 'latency_ms', 'time_to_first_token_ms', 'started_at', 'ended_at', 'cost', 'metadata', 'idempotency_key')
         )
@@ -518,89 +504,80 @@ begin
   if problem is not null then
     raise exception using errcode = '22023', message = format('calls[%s]%s', bad_entry, problem);
   end if;
-  -- Times are strings; one that is not a time is refused without quoting it.
-  for bad_entry, time_key, time_text in
-    select e.ordinality - 1, k.name, e.value ->> k.name
-    from jsonb_array_elements(record_model_calls.calls) with ordinality as e
-    cross join unnest(array['started_at', 'ended_at']) with ordinality as k (name, position)
-    where jsonb_typeof(e.value -> k.name) = 'string'
-    order by e.ordinality, k.position
-  loop
-    begin
-      perform time_text::timestamptz;
-    exception when others then
-      raise exception using
-        errcode = '22023', message = format('calls[%s].%s: must be an ISO 8601 time', bad_entry, time_key);
-    end;
-  end loop;
 
-  -- 2. Typed rows (absent token counts are 0, an absent status succeeded, a start now).
-  select coalesce(jsonb_agg(
-    jsonb_build_object(
-      'agent_id', e.value -> 'agent_id',
-      'interaction_id', e.value -> 'interaction_id',
-      'vendor_id', e.value -> 'vendor_id',
-      'service_id', e.value -> 'service_id',
-      'model_name', e.value -> 'model_name',
-      'input_tokens', coalesce((e.value ->> 'input_tokens')::numeric::integer, 0),
-      'cached_input_tokens', coalesce((e.value ->> 'cached_input_tokens')::numeric::integer, 0),
-      'cache_write_tokens', coalesce((e.value ->> 'cache_write_tokens')::numeric::integer, 0),
-      'output_tokens', coalesce((e.value ->> 'output_tokens')::numeric::integer, 0),
-      'reasoning_tokens', coalesce((e.value ->> 'reasoning_tokens')::numeric::integer, 0),
-      'cost', (e.value ->> 'cost')::numeric,
-      'cost_supplied', e.value ->> 'cost' is not null,
-      'latency_ms', (e.value ->> 'latency_ms')::numeric::integer,
-      'time_to_first_token_ms', (e.value ->> 'time_to_first_token_ms')::numeric::integer,
-      'status', coalesce(e.value ->> 'status', 'succeeded'),
-      'error_code', e.value -> 'error_code',
-      'error_message', e.value -> 'error_message',
-      'started_at', coalesce((e.value ->> 'started_at')::timestamptz, now()),
-      'ended_at', (e.value ->> 'ended_at')::timestamptz,
-      'metadata', coalesce(nullif(e.value -> 'metadata', 'null'), '{}'),
-      'idempotency_key', e.value -> 'idempotency_key'
-    )
-    order by e.ordinality
-  ), '[]')
-  into typed
-  from jsonb_array_elements(record_model_calls.calls) with ordinality as e;
-
-  select exists (
-    select from jsonb_array_elements(typed) as x where x.value ->> 'interaction_id' is not null
-  ) into has_interactions;
-
-  -- 3. Every value, then the agent (the caller's own; any, for service_role), then the service
-  -- and vendor actually called (as given, else the agent's at this moment): code|field: rule
-  -- of the first failing entry. The same pass builds the rows to insert.
-  select
-    (array_agg(t.ordinality - 1 order by t.ordinality) filter (where p.problem is not null))[1],
-    (array_agg(p.problem order by t.ordinality) filter (where p.problem is not null))[1],
-    jsonb_agg(
-      to_jsonb(t) - 'ordinality' || jsonb_build_object(
-        'id', gen_random_uuid(),
-        'user_id', a.user_id,
-        'service_id', chosen.id,
-        'vendor_id', coalesce(service.vendor_id, t.vendor_id, a.vendor_id)
-      )
-      order by t.ordinality
-    )
-  into bad_entry, problem, resolved
-  from jsonb_populate_recordset(null::public.model_calls, typed) with ordinality as t
-  left join public.ai_agents as a on t.agent_id = a.id
-  cross join lateral (
-    select coalesce(
-      t.service_id,
-      case when t.vendor_id is null or t.vendor_id = a.vendor_id then a.service_id end
-    ) as id
-  ) as chosen
-  left join lateral (
-    select s.vendor_id
-    from public.vendor_services as s
-    inner join public.vendors as v on s.vendor_id = v.id
-    where s.id = chosen.id and (is_service or (s.is_active and v.is_active))
-  ) as service on true
-  cross join lateral (
+  -- 2. One statement: the batch parsed into typed columns (absent token counts are 0, an
+  -- absent status succeeded, a start now), every value checked, then the agent (the caller's
+  -- own; any, for service_role), then the service and vendor actually called (as given, else
+  -- the agent's at this moment): code|field: rule of the first failing entry. The same pass
+  -- builds the typed rows to insert.
+  begin
     select
-      case
+      (array_agg(t.ordinality - 1 order by t.ordinality) filter (where p.problem is not null))[1],
+      (array_agg(p.problem order by t.ordinality) filter (where p.problem is not null))[1],
+      array_agg(
+        row(
+          gen_random_uuid(), a.user_id, t.agent_id, t.interaction_id,
+          coalesce(service.vendor_id, t.vendor_id, a.vendor_id), chosen.id, t.model_name,
+          t.input_tokens, t.cached_input_tokens, t.cache_write_tokens, t.output_tokens,
+          -- (a refused batch builds no row: a cost beyond numeric(24, 12) is named, not cast)
+          t.reasoning_tokens, case when p.problem is null then t.cost end, null,
+          t.cost_supplied, t.latency_ms,
+          t.time_to_first_token_ms, t.status, t.error_code, t.error_message, t.started_at,
+          t.ended_at, t.metadata, t.idempotency_key, null
+        )::public.model_calls
+        order by t.ordinality
+      )
+    into bad_entry, problem, resolved
+    from (
+      select
+        j.ordinality,
+        j.agent_id,
+        j.interaction_id,
+        j.vendor_id,
+        j.service_id,
+        j.model_name,
+        coalesce(j.input_tokens::integer, 0) as input_tokens,
+        coalesce(j.cached_input_tokens::integer, 0) as cached_input_tokens,
+        coalesce(j.cache_write_tokens::integer, 0) as cache_write_tokens,
+        coalesce(j.output_tokens::integer, 0) as output_tokens,
+        coalesce(j.reasoning_tokens::integer, 0) as reasoning_tokens,
+        j.cost,
+        j.cost is not null as cost_supplied,
+        j.latency_ms::integer as latency_ms,
+        j.time_to_first_token_ms::integer as time_to_first_token_ms,
+        coalesce(j.status, 'succeeded') as status,
+        j.error_code,
+        j.error_message,
+        coalesce(j.started_at::timestamptz, now()) as started_at,
+        j.ended_at::timestamptz as ended_at,
+        coalesce(j.metadata, '{}') as metadata,
+        j.idempotency_key
+      from rows from (
+        jsonb_to_recordset(record_model_calls.calls) as (
+          agent_id uuid, interaction_id uuid, vendor_id text, service_id text, model_name text,
+          input_tokens numeric, cached_input_tokens numeric, cache_write_tokens numeric,
+          output_tokens numeric, reasoning_tokens numeric, cost numeric, latency_ms numeric,
+          time_to_first_token_ms numeric, status text, error_code text, error_message text,
+          started_at text, ended_at text, metadata jsonb, idempotency_key text
+        )
+      ) with ordinality as j
+    ) as t
+    left join public.ai_agents as a on t.agent_id = a.id
+    cross join lateral (
+      select coalesce(
+        t.service_id,
+        case when t.vendor_id is null or t.vendor_id = a.vendor_id then a.service_id end
+      ) as id
+    ) as chosen
+    left join lateral (
+      select s.vendor_id
+      from public.vendor_services as s
+      inner join public.vendors as v on s.vendor_id = v.id
+      where s.id = chosen.id and (is_service or (s.is_active and v.is_active))
+    ) as service on true
+    cross join lateral (
+      select
+        case
         when t.agent_id is null then '22004|agent_id: required'
         when t.input_tokens < 0 then '22023|input_tokens: must not be negative'
         when t.cached_input_tokens < 0 then '22023|cached_input_tokens: must not be negative'
@@ -642,25 +619,47 @@ begin
           where v.id = coalesce(t.vendor_id, a.vendor_id) and (is_service or v.is_active)
         ) then '23503|vendor_id: no vendor with this id is visible to you'
       end as problem
-  ) as p;
+    ) as p;
+  exception when others then
+    -- A time that is not a time (the only value the type pass lets through that a cast
+    -- refuses): the first such entry is named, without quoting it. Any other error is raised
+    -- as it is.
+    for bad_entry, time_key, time_text in
+      select e.ordinality - 1, k.name, e.value ->> k.name
+      from jsonb_array_elements(record_model_calls.calls) with ordinality as e
+      cross join unnest(array['started_at', 'ended_at']) with ordinality as k (name, position)
+      where jsonb_typeof(e.value -> k.name) = 'string'
+      order by e.ordinality, k.position
+    loop
+      begin
+        perform time_text::timestamptz;
+      exception when others then
+        raise exception using
+          errcode = '22023', message = format('calls[%s].%s: must be an ISO 8601 time', bad_entry, time_key);
+      end;
+    end loop;
+    raise;
+  end;
   if problem is not null then
     raise exception using
       errcode = split_part(problem, '|', 1),
       message = format('calls[%s].%s', bad_entry, split_part(problem, '|', 2));
   end if;
+  resolved := coalesce(resolved, '{}');
+  has_interactions := exists (select from unnest(resolved) as r where r.interaction_id is not null);
 
   if has_interactions then
-    -- 4. The interactions: locked in id order (two batches naming them in opposite orders
+    -- 3. The interactions: locked in id order (two batches naming them in opposite orders
     -- wait for each other instead of deadlocking), each of the entry's user and agent.
     perform
     from public.ai_interactions as i
     where
-      i.id in (select (r.value ->> 'interaction_id')::uuid from jsonb_array_elements(resolved) as r)
+      i.id in (select r.interaction_id from unnest(resolved) as r)
       and (is_service or i.user_id = caller)
     order by i.id
     for no key update;
     select r.ordinality - 1, p.problem into bad_entry, problem
-    from jsonb_populate_recordset(null::public.model_calls, resolved) with ordinality as r
+    from unnest(resolved) with ordinality as r
     left join public.ai_interactions as i on r.interaction_id = i.id
     cross join lateral (
       select
@@ -680,13 +679,18 @@ begin
     end if;
   end if;
 
-  -- 5. Every call, priced at the price valid at its start; a retried key writes nothing (its
-  -- key is claimed first, in the same statement; the first entry of a key repeated in the
-  -- batch claims it).
+  -- 4. Every call, priced by private.price_model_calls at the price valid at its start (the
+  -- catalog rows it names are checked and locked once for the statement by the trigger
+  -- model_calls_check_references).
   with claimed as (
+    -- IDEMPOTENCY: the batch's keys are claimed in private.model_call_keys first, in this
+    -- same statement, in entry order (the first entry of a key repeated in the batch claims
+    -- it); an entry whose key is already recorded (an earlier request, an earlier entry, a
+    -- concurrent retry once its first writer commits) claims nothing and writes no call, and
+    -- step 6 returns the first record of that key instead.
     insert into private.model_call_keys as k (user_id, idempotency_key, model_call_id, started_at)
     select r.user_id, r.idempotency_key, r.id, r.started_at
-    from jsonb_populate_recordset(null::public.model_calls, resolved) with ordinality as r
+    from unnest(resolved) with ordinality as r
     where r.idempotency_key is not null
     order by r.ordinality
     on conflict do nothing
@@ -699,48 +703,24 @@ begin
     started_at, ended_at, metadata, idempotency_key
   )
   select
-    r.id, r.user_id, r.agent_id, r.interaction_id, r.vendor_id, r.service_id, r.model_name,
-    r.input_tokens, r.cached_input_tokens, r.cache_write_tokens, r.output_tokens,
-    r.reasoning_tokens,
-    case
-      when r.cost_supplied then r.cost
-      when priced.id is not null then (
-        r.input_tokens::numeric * coalesce(priced.input_per_million, 0)
-        + r.cached_input_tokens::numeric * coalesce(priced.cached_input_per_million, 0)
-        + r.cache_write_tokens::numeric * coalesce(priced.cache_write_per_million, 0)
-        + r.output_tokens::numeric * coalesce(priced.output_per_million, 0)
-        + r.reasoning_tokens::numeric * coalesce(priced.reasoning_per_million, 0)
-      ) * 0.000001 + coalesce(priced.per_request, 0)
-    end,
-    priced.id,
-    r.cost_supplied, r.latency_ms, r.time_to_first_token_ms, r.status, r.error_code,
-    r.error_message, r.started_at, r.ended_at, r.metadata, r.idempotency_key
-  from jsonb_populate_recordset(null::public.model_calls, resolved) with ordinality as r
-  left join lateral (
-    select p.*
-    from public.service_prices as p
-    where
-      p.service_id = r.service_id
-      and p.valid_during @> r.started_at
-      and (r.input_tokens = 0 or p.input_per_million is not null)
-      and (r.cached_input_tokens = 0 or p.cached_input_per_million is not null)
-      and (r.cache_write_tokens = 0 or p.cache_write_per_million is not null)
-      and (r.output_tokens = 0 or p.output_per_million is not null)
-      and (r.reasoning_tokens = 0 or p.reasoning_per_million is not null)
-  ) as priced on not r.cost_supplied
-  where r.idempotency_key is null or r.id in (select c.model_call_id from claimed as c)
-  order by r.ordinality;
+    p.id, p.user_id, p.agent_id, p.interaction_id, p.vendor_id, p.service_id, p.model_name,
+    p.input_tokens, p.cached_input_tokens, p.cache_write_tokens, p.output_tokens,
+    p.reasoning_tokens, p.cost, p.price_id, p.cost_supplied, p.latency_ms,
+    p.time_to_first_token_ms, p.status, p.error_code, p.error_message, p.started_at,
+    p.ended_at, p.metadata, p.idempotency_key
+  -- (in the order given: the function returns the calls in order, and a function scan
+  -- keeps it)
+  from private.price_model_calls(resolved) as p
+  where p.idempotency_key is null or p.id in (select c.model_call_id from claimed as c);
 
   if has_interactions then
-    -- 6. Each interaction's totals: the sums of its calls.
+    -- 5. Each interaction's totals: the sums of its calls.
     select min(r.ordinality) - 1 into bad_entry
-    from jsonb_populate_recordset(null::public.model_calls, resolved) with ordinality as r
+    from unnest(resolved) with ordinality as r
     inner join (
       select m.interaction_id
       from public.model_calls as m
-      where m.interaction_id in (
-        select (x.value ->> 'interaction_id')::uuid from jsonb_array_elements(resolved) as x
-      )
+      where m.interaction_id in (select x.interaction_id from unnest(resolved) as x)
       group by m.interaction_id
       having
         sum(m.input_tokens::bigint + m.cached_input_tokens + m.cache_write_tokens) > 2147483647
@@ -764,9 +744,7 @@ begin
         sum(m.output_tokens::bigint + m.reasoning_tokens)::integer as total_out,
         round(sum(m.cost), 8) as total_cost
       from public.model_calls as m
-      where m.interaction_id in (
-        select (x.value ->> 'interaction_id')::uuid from jsonb_array_elements(resolved) as x
-      )
+      where m.interaction_id in (select x.interaction_id from unnest(resolved) as x)
       group by m.interaction_id
     ) as s
     where
@@ -775,24 +753,21 @@ begin
       is distinct from (s.total_in, s.total_out, s.total_cost);
   end if;
 
-  -- 7. The rows in the order given: each new one, or the first record of a retried key.
+  -- 6. The rows in the order given: each new one, or the first record of a retried key.
   return query
   select found.*
-  from jsonb_array_elements(resolved) with ordinality as r
+  from unnest(resolved) with ordinality as r
   cross join lateral (
-    (
-      select m.* from public.model_calls as m
-      where m.id = (r.value ->> 'id')::uuid and m.started_at = (r.value ->> 'started_at')::timestamptz
-    )
+    (select m.* from public.model_calls as m where m.id = r.id and m.started_at = r.started_at)
     union all
     (
       select m.* from private.model_call_keys as k
       inner join public.model_calls as m on k.model_call_id = m.id and k.started_at = m.started_at
       where
-        r.value ->> 'idempotency_key' is not null
-        and k.user_id = (r.value ->> 'user_id')::uuid
-        and k.idempotency_key = r.value ->> 'idempotency_key'
-        and k.model_call_id <> (r.value ->> 'id')::uuid
+        r.idempotency_key is not null
+        and k.user_id = r.user_id
+        and k.idempotency_key = r.idempotency_key
+        and k.model_call_id <> r.id
     )
     limit 1
   ) as found
