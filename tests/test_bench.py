@@ -217,12 +217,20 @@ def plans_as_user(
 def rows_read(
     plans: list[dict], relation: str, index_not: str = "", filtered: bool = True
 ) -> float:
-    """Rows the scans of `relation` returned (and, with `filtered`, filtered out), over
-    every loop (auto_explain reports both per loop), leaving out scans of `index_not`."""
+    """Rows the scans of `relation` (a history table: its partitions) returned (and, with
+    `filtered`, filtered out), over every loop (auto_explain reports both per loop), leaving
+    out scans of `index_not` (a history table's index: its partitions' too)."""
     total = 0.0
     for plan in plans:
         for node, _ in walk(plan):
-            if node.get("Relation Name") != relation or node.get("Index Name") == index_not:
+            name = node.get("Relation Name")
+            if (history_table(name) if relation in HISTORY else name) != relation:
+                continue
+            index = node.get("Index Name") or ""
+            if index_not and (
+                index == index_not
+                or (name != relation and index == name + index_not.removeprefix(relation))
+            ):
                 continue
             if node["Node Type"] == "Bitmap Index Scan":
                 continue
