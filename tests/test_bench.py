@@ -456,8 +456,9 @@ def test_a_days_refresh_reads_each_users_own_day_and_rewrites_nothing_unchanged(
     read = rows_read(
         plans, "model_calls", index_not="model_calls_interaction_id_idx", filtered=False
     )
-    # An hour or two more for a user whose zone changes its offset near the day.
-    assert on_the_day <= read <= on_the_day * 1.15 + 50, (read, on_the_day)
+    # An hour or two more for a user whose zone changes its offset near the day; and
+    # auto_explain rounds the rows of each loop (an average) to a whole number.
+    assert abs(read - on_the_day) <= on_the_day * 0.15 + 50, (read, on_the_day)
     with psycopg.connect(admin_dsn) as conn:
         conn.execute("set role postgres")
         conn.execute("select public.update_daily_usage_stats(%s)", (day,))
