@@ -44,7 +44,10 @@ def test_small_run_gives_a_finite_ratio_for_every_workload(small):
     assert {f["workload"] for f in reread["figures"]} == set(bench.GOALS)
     for f in reread["figures"]:
         assert math.isfinite(f["ratio"]) and f["ratio"] > 0, f
-    assert reread["data"]["model_calls"] >= bench.SCALES["small"].calls * 0.99
+    # 1 to 4 calls per interaction at random: at small scale (8,000 interactions) the total
+    # has a standard deviation of about 0.5% (it missed a 1% bound one run in forty); 5% is
+    # ten of them, and still catches a generator that loses a chunk.
+    assert reread["data"]["model_calls"] >= bench.SCALES["small"].calls * 0.95
     assert reread["data"]["interactions"] > 0
     names = [f["name"] for f in reread["figures"] if f["workload"] == "dashboard"]
     assert len(names) == 7, names
