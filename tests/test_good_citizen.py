@@ -8,8 +8,9 @@ it (objects, owners, ACLs, comments, default privileges, roles, settings, event 
 extensions, policies, publications) is compared before install, after install and after
 rollback (the foreign-key triggers PostgreSQL adds to auth.users are internal, left out, and
 stated in the README; agentsdb's own trigger on auth.users, AGENTSDB_AUTH_TRIGGERS, is expected
-after install and gone after rollback); so are the privileges that objects the app creates afterwards receive
-(the app's "later" objects, created as the migration role in a transaction rolled back).
+after install and gone after rollback); so are the privileges that objects the app creates
+afterwards receive (the app's "later" objects, created as the migration role in a transaction
+rolled back).
 """
 
 from __future__ import annotations

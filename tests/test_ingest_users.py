@@ -20,9 +20,9 @@ from datetime import UTC, datetime
 import psycopg
 import pytest
 from psycopg.types.json import Jsonb
+from test_concurrency import Background, wait_until_blocked
 
 from agentsdb.request import claims_for, request, set_request
-from test_concurrency import Background, wait_until_blocked
 
 AT = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
