@@ -7,8 +7,10 @@ database settings, grants and default privileges (per schema and global). A snap
 it (objects, owners, ACLs, comments, default privileges, roles, settings, event triggers,
 extensions, policies, publications) is compared before install, after install and after
 rollback (the foreign-key triggers PostgreSQL adds to auth.users are internal, left out, and
-stated in the README); so are the privileges that objects the app creates afterwards receive
-(the app's "later" objects, created as the migration role in a transaction rolled back).
+stated in the README; agentsdb's own trigger on auth.users, AGENTSDB_AUTH_TRIGGERS, is expected
+after install and gone after rollback); so are the privileges that objects the app creates
+afterwards receive (the app's "later" objects, created as the migration role in a transaction
+rolled back).
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ SEED = ROOT / "supabase" / "seed.sql"
 # agentsdb's own schemas (everything in them is agentsdb's), and the deploy tool's history.
 AGENTSDB_SCHEMAS = ("private",)
 TOOL_SCHEMAS = ("supabase_migrations",)
+
+# Triggers agentsdb adds to the platform's tables (README, "What installing changes outside
+# agentsdb"): a deleted user's model calls and idempotency keys leave with them.
+AGENTSDB_AUTH_TRIGGERS = {("auth.users.agentsdb_delete_model_calls", "O")}
 
 # The app, created by the migration role `postgres` before agentsdb arrives.
 APP = """
@@ -258,6 +264,7 @@ def agentsdb_rows(taken: dict[str, set[tuple]], admin: psycopg.Connection) -> di
             r for r in taken.get("vault_secrets", set()) if r[0].startswith("agentsdb_")
         },
         "cron_jobs": {r for r in taken.get("cron_jobs", set()) if r[0].startswith("agentsdb-")},
+        "triggers": {r for r in taken.get("triggers", set()) if r in AGENTSDB_AUTH_TRIGGERS},
     }
 
 
@@ -294,6 +301,7 @@ def test_installing_and_removing_agentsdb_changes_nothing_of_the_app(cluster, gl
         migrator.seed(SEED)
         installed = snapshot(admin, boundary)
         ours = agentsdb_rows(installed, admin)
+        assert ours["triggers"] == AGENTSDB_AUTH_TRIGGERS, installed.get("triggers")
         for name, rows in ours.items():
             installed[name] = installed.get(name, set()) - rows
         assert diff(before, installed) == [], "installing agentsdb changed the app's database"

@@ -39,7 +39,10 @@ select ok(
 );
 
 -- Calls outlive agents and interactions; only the user's deletion removes them.
-select fk_ok('public', 'model_calls', 'user_id', 'auth', 'users', 'id');
+select trigger_is(
+  'auth', 'users', 'agentsdb_delete_model_calls', 'private', 'delete_model_calls_of_deleted_users',
+  'a user''s calls leave with the user (model_calls.user_id is checked per statement, not by a foreign key)'
+);
 select is(
   (
     select array_agg(conname::text order by conname) from pg_catalog.pg_constraint
