@@ -55,8 +55,9 @@ def test_small_run_gives_a_finite_ratio_for_every_workload(small):
 
 def test_generated_history_is_consistent(small):
     """Interaction totals are the sums of their calls; most users have a time zone; the
-    activity is skewed (the busiest user has several times the median's calls)."""
-    dsn, _, _ = small
+    activity is skewed (the busiest user has several times the median's calls); every
+    generated cost is what private.price_model_calls gives."""
+    dsn, admin_dsn, _ = small
     with psycopg.connect(dsn) as conn:
         (wrong,) = conn.execute(
             "select count(*) from public.ai_interactions as i"
@@ -80,6 +81,16 @@ def test_generated_history_is_consistent(small):
             "select avg((cost is not null)::int) from public.model_calls"
         ).fetchone()
         assert priced > 0.9
+    # The generator prices its calls in SQL of its own (bench._COST, set-based over millions
+    # of rows): it must agree with the one formula the record functions use.
+    with psycopg.connect(admin_dsn) as conn:
+        (differ,) = conn.execute(
+            "select count(*) from private.price_model_calls("
+            "  (select array_agg(m) from public.model_calls as m where not m.cost_supplied)"
+            ") as p join public.model_calls as m on m.id = p.id and m.started_at = p.started_at"
+            " where (p.cost, p.price_id) is distinct from (m.cost, m.price_id)"
+        ).fetchone()
+        assert differ == 0
 
 
 @pytest.mark.parametrize(
