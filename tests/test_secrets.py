@@ -231,13 +231,17 @@ def test_ps_and_child_environments_hold_no_secret(cluster, database, tmp_path):
                 "psql",
                 "-tA",
                 "-c",
-                r"\! ps -eo args; echo ==; tr '\0' '\n' < /proc/$PPID/environ",
+                # The separator is printed in two halves, so it is not on psql's own
+                # command line; other processes' arguments may hold anything ("==" did).
+                r"\! ps -eo args; printf '%s%s\n' '@@psql-' 'environ@@'; "
+                r"tr '\0' '\n' < /proc/$PPID/environ",
             ],
             {"AGENTSDB_HOME": str(tmp_path / "h")},
             cwd=project,
         )
         assert proc.returncode == 0, proc.stderr
-        processes, _, environ = proc.stdout.partition("==")
+        processes, marker, environ = proc.stdout.partition("@@psql-environ@@")
+        assert marker, proc.stdout
         assert "psql" in processes
         assert SECRET not in processes, "a password on a command line"
         assert f"svc-{SECRET}" not in environ and "DATABASE_URL" not in environ
