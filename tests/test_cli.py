@@ -518,12 +518,15 @@ def test_psql_keeps_the_password_off_its_command_line(cluster, database, tmp_pat
         "psql",
         "-tA",
         "-c",
-        r"\! tr '\0' '\n' < /proc/$PPID/cmdline; echo ==; tr '\0' '\n' < /proc/$PPID/environ",
+        # The separator is printed in two halves so that psql's own arguments do not hold it.
+        r"\! tr '\0' '\n' < /proc/$PPID/cmdline; printf '%s%s\n' '@@psql-' 'environ@@'; "
+        r"tr '\0' '\n' < /proc/$PPID/environ",
         env={"AGENTSDB_HOME": str(tmp_path / "unused")},
         cwd=project,
     )
     assert proc.returncode == 0, proc.stderr
-    cmdline, _, environ = proc.stdout.partition("==")
+    cmdline, marker, environ = proc.stdout.partition("@@psql-environ@@")
+    assert marker, proc.stdout
     assert "psql" in cmdline and f"port={cluster.port}" in cmdline.replace("'", "")
     assert password not in cmdline, "the password is visible in ps"
     assert f"PGPASSWORD={password}" in environ.splitlines()
