@@ -81,8 +81,8 @@ def test_generated_history_is_consistent(small):
             "select avg((cost is not null)::int) from public.model_calls"
         ).fetchone()
         assert priced > 0.9
-    # The generator prices its calls in SQL of its own (bench._COST, set-based over millions
-    # of rows): it must agree with the one formula the record functions use.
+    # The generator prices its calls through the ledger's one formula; nothing it inserts
+    # afterwards (or a trigger on the way) may leave a different cost or price.
     with psycopg.connect(admin_dsn) as conn:
         (differ,) = conn.execute(
             "select count(*) from private.price_model_calls("

@@ -281,23 +281,32 @@ def _generate_chunk(
         )
         # Each call a few seconds after the previous one of its interaction; token counts
         # skewed (most calls small, a few large); cached and reasoning tokens only where
-        # the price has a rate for them, so every call of a priced service is priced.
+        # the price has a rate for them, so every call of a priced service is priced. The
+        # rows are shaped like public.model_calls (LIKE), so they pass to the ledger's one
+        # cost formula, private.price_model_calls, as they are: the generator has no cost
+        # arithmetic of its own.
         conn.execute(
-            "create temporary table gen_c on commit drop as"
-            " select gen_random_uuid() as id, i.id as interaction_id, i.user_id, i.agent_id,"
-            "   i.vendor_id, i.service_id, i.model_name, t.started_at,"
+            "create temporary table gen_c (like public.model_calls including defaults)"
+            " on commit drop"
+        )
+        conn.execute(
+            "insert into gen_c (id, interaction_id, user_id, agent_id, vendor_id, service_id,"
+            " model_name, started_at, ended_at, input_tokens, output_tokens,"
+            " cached_input_tokens, reasoning_tokens, latency_ms, status, idempotency_key)"
+            " select t.id, i.id, i.user_id, i.agent_id, i.vendor_id, i.service_id,"
+            "   i.model_name, t.started_at,"
+            "   t.started_at + t.latency_ms * interval '1 millisecond',"
             "   t.input_tokens, t.output_tokens,"
             "   case when p.cached_input_per_million is null then 0"
-            "        else (t.input_tokens * random() * 0.5)::int end as cached_input_tokens,"
+            "        else (t.input_tokens * random() * 0.5)::int end,"
             "   case when p.reasoning_per_million is null then 0"
-            "        else (t.output_tokens * random())::int end as reasoning_tokens,"
-            "   p.id as price_id, p.input_per_million, p.cached_input_per_million,"
-            "   p.output_per_million, p.reasoning_per_million, p.per_request,"
+            "        else (t.output_tokens * random())::int end,"
             "   t.latency_ms,"
-            "   case when random() < 0.02 then 'failed' else 'succeeded' end as status"
+            "   case when random() < 0.02 then 'failed' else 'succeeded' end,"
+            "   t.id::text"
             " from gen_i as i"
             " cross join lateral generate_series(1, i.n_calls) as k"
-            " cross join lateral (select"
+            " cross join lateral (select gen_random_uuid() as id,"
             "   i.started_at + (k - 1) * interval '7 seconds' as started_at,"
             "   (50 + 4000 * power(random(), 3))::int as input_tokens,"
             "   (20 + 1500 * power(random(), 3))::int as output_tokens,"
@@ -309,6 +318,11 @@ def _generate_chunk(
             "     and p.input_per_million is not null and p.output_per_million is not null"
             "   limit 1"
             " ) as p on true"
+        )
+        conn.execute(
+            "create temporary table gen_p on commit drop as"
+            " select * from private.price_model_calls("
+            "   (select array_agg(row(c.*)::public.model_calls) from gen_c as c))"
         )
         conn.execute(
             "insert into public.ai_interactions (id, agent_id, user_id, title,"
@@ -325,9 +339,8 @@ def _generate_chunk(
             "   select c.interaction_id,"
             "     sum(c.input_tokens + c.cached_input_tokens)::int as input_tokens,"
             "     sum(c.output_tokens + c.reasoning_tokens)::int as output_tokens,"
-            "     sum(" + _COST + ") as cost,"
-            "     max(c.started_at + c.latency_ms * interval '1 millisecond') as ended_at"
-            "   from gen_c as c group by c.interaction_id"
+            "     sum(c.cost) as cost, max(c.ended_at) as ended_at"
+            "   from gen_p as c group by c.interaction_id"
             " ) as s on s.interaction_id = i.id"
             " order by i.started_at"
         )
@@ -338,22 +351,10 @@ def _generate_chunk(
             " idempotency_key)"
             " select c.id, c.user_id, c.agent_id, c.interaction_id, c.vendor_id, c.service_id,"
             "   c.model_name, c.input_tokens, c.cached_input_tokens, c.output_tokens,"
-            "   c.reasoning_tokens, " + _COST + ", c.price_id, c.latency_ms, c.status,"
-            "   c.started_at, c.started_at + c.latency_ms * interval '1 millisecond',"
-            "   c.id::text"
-            " from gen_c as c order by c.started_at"
+            "   c.reasoning_tokens, c.cost, c.price_id, c.latency_ms, c.status,"
+            "   c.started_at, c.ended_at, c.idempotency_key"
+            " from gen_p as c order by c.started_at"
         )
-
-
-# The exact cost of a generated call (gen_c as c), as record_model_calls prices it.
-_COST = (
-    "case when c.price_id is null then null else ("
-    " c.input_tokens::numeric * c.input_per_million"
-    " + c.cached_input_tokens::numeric * coalesce(c.cached_input_per_million, 0)"
-    " + c.output_tokens::numeric * c.output_per_million"
-    " + c.reasoning_tokens::numeric * coalesce(c.reasoning_per_million, 0)"
-    ") * 0.000001 + coalesce(c.per_request, 0) end"
-)
 
 
 # -- workload 5: storage ---------------------------------------------------------------------
