@@ -878,6 +878,8 @@ FUNCTIONS = """
     fail_task                      deny  -      -         -         deny   not_found
     cancel_task                    deny  -      -         -         not_found not_found
     add_task                       deny  allow  not_found not_found -      allow
+    claim_idempotency_key          deny  -      -         -         allow  required
+    release_idempotency_key        deny  -      -         -         allow  required
 """
 
 # A value for every function parameter that has no default (parameters with defaults are left
@@ -912,6 +914,7 @@ ARGUMENTS: dict[str, object] = {
     "worker": "matrix-worker",  # claim_next_task, complete_task, fail_task
     "task_id": "00000000-0000-4000-8000-000000000000",  # no such task: not_found
     "error": "matrix failure",  # fail_task
+    "idempotency_key": "matrix-probe-key",  # claim_idempotency_key, release_idempotency_key
 }
 
 # Functions in schema private that an API role may execute. Check constraints run their
@@ -957,6 +960,9 @@ PRIVATE_EXECUTE: dict[str, set[str]] = {
     "task_owner_over_hard_budget": {"service_role"},
     "release_expired_task_claims": {"service_role"},
     "running_task": {"service_role"},
+    # The definer bodies of the idempotency key claims (the gateway, issue 14).
+    "claim_idempotency_key": {"authenticated", "service_role"},
+    "release_idempotency_key": {"authenticated", "service_role"},
 }
 
 # Functions in schema public and the roles EXECUTE is granted to (besides the owner). PUBLIC is
@@ -1001,6 +1007,8 @@ PUBLIC_EXECUTE: dict[str, set[str]] = {
     "fail_task": {"service_role"},
     "cancel_task": {"authenticated", "service_role"},
     "add_task": {"authenticated", "service_role"},
+    "claim_idempotency_key": {"authenticated", "service_role"},
+    "release_idempotency_key": {"authenticated", "service_role"},
 }
 
 # The API roles that hold USAGE on schema private: those the invoker RPCs above run as.

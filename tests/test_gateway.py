@@ -493,6 +493,42 @@ def test_a_retry_with_the_same_idempotency_key_records_once_and_calls_once(gatew
     )
 
 
+def test_a_retry_while_the_first_attempt_is_in_flight_never_reaches_the_vendor(gateway, alice):
+    """The key is claimed before the vendor is called and released with the record: a retry
+    sent while the first attempt still streams is refused (409), the vendor is called once,
+    and once recorded the key is free of claims (and done: a later retry is 'succeeded')."""
+    key = str(uuid.uuid4())
+    before = len(gateway.vendor.calls())
+    answers: list[Answer] = []
+    body = anthropic_body(stream=True, fake={"chunks": 40, "chunk_delay": 0.05})
+    first = threading.Thread(
+        target=lambda: answers.append(
+            post(gateway, "/v1/messages", body, token=alice.token, idempotency_key=key)
+        )
+    )
+    first.start()
+    deadline = time.monotonic() + 15
+    while len(gateway.vendor.calls()) == before:
+        assert time.monotonic() < deadline, "the first attempt never reached the vendor"
+        time.sleep(0.02)
+    retry = post(gateway, "/v1/messages", anthropic_body(), token=alice.token, idempotency_key=key)
+    first.join(30)
+    assert [a.status for a in answers] == [200]
+    assert retry.status == 409, retry.text
+    assert "still in flight" in retry.json()["error"]["message"]
+    assert len(gateway.vendor.calls()) == before + 1
+    [row] = calls_of(gateway, alice)
+    assert row["idempotency_key"] == key
+    with psycopg.connect(gateway.dsn) as conn:
+        (claims,) = conn.execute(
+            "select count(*) from private.idempotency_key_claims where user_id = %s",
+            (alice.id,),
+        ).fetchone()
+    assert claims == 0
+    later = post(gateway, "/v1/messages", anthropic_body(), token=alice.token, idempotency_key=key)
+    assert later.status == 409 and "already succeeded" in later.json()["error"]["message"]
+
+
 def test_a_retry_after_a_failure_is_a_new_attempt_under_the_same_key(gateway, alice):
     """A 429 recorded under the key, then the retry succeeds: both vendor calls are recorded
     (the second under `<key>:retry:1`), then the key is done."""

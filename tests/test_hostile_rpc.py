@@ -88,6 +88,10 @@ CALLS = [
     ("claim_next_task", "service_role"),
     ("complete_task", "service_role"),
     ("fail_task", "service_role"),
+    ("claim_idempotency_key", "authenticated"),
+    ("claim_idempotency_key", "service_role"),
+    ("release_idempotency_key", "authenticated"),
+    ("release_idempotency_key", "service_role"),
 ]
 
 
@@ -177,6 +181,7 @@ def valid_args(world: World) -> dict[str, st.SearchStrategy[Any]]:
         "to_date": st.dates().map(str),
         "worker": st.sampled_from(["w1", "probe worker", " "]),
         "lease_seconds": st.integers(0, 600),
+        "ttl_seconds": st.integers(0, 100_000),
         "max_agents": st.integers(0, 10),
         "priority": st.integers(-1001, 1001),
         "payload": st.sampled_from([{}, {"q": 1}, [1, 2], "text"]),

@@ -48,6 +48,21 @@ def test_prices_are_public_and_exact(world):  # noqa: F811
     assert world.alice.list_prices(at=datetime(2020, 1, 1, tzinfo=UTC)) == []
 
 
+def test_idempotency_key_claims_through_the_client(world):  # noqa: F811
+    key = f"claim-{uuid.uuid4()}"
+    assert world.alice.claim_idempotency_key(key, ttl_seconds=60) is True
+    assert world.alice.claim_idempotency_key(key) is False, "an attempt is in flight"
+    assert world.bob.claim_idempotency_key(key) is True, "keys are per user"
+    assert world.alice.release_idempotency_key(key) is True
+    assert world.alice.release_idempotency_key(key) is False
+    assert world.bob.release_idempotency_key(key) is True
+    with pytest.raises(PermissionDenied):
+        world.anon.claim_idempotency_key(key)
+    with pytest.raises(InvalidInput) as err:
+        world.alice.claim_idempotency_key(key, ttl_seconds=0)
+    assert err.value.code == "22023" and "ttl_seconds" in err.value.message
+
+
 def test_record_model_calls_through_the_client(world):  # noqa: F811
     agent = world.alice.create_agent("usage", "openai", service_id="openai_gpt4o")
     session = world.alice.record_interaction(agent.id, "session", input_tokens=7)

@@ -1779,6 +1779,14 @@ export type Database = {
           isSetofReturn: true
         }
       }
+      claim_idempotency_key: {
+        Args: {
+          idempotency_key: string
+          ttl_seconds?: number
+          user_id?: string
+        }
+        Returns: boolean
+      }
       claim_next_task: {
         Args: { agent_id?: string; lease_seconds?: number; worker: string }
         Returns: {
@@ -2175,6 +2183,10 @@ export type Database = {
           rollup_rows: number
           usage_stats_rows: number
         }[]
+      }
+      release_idempotency_key: {
+        Args: { idempotency_key: string; user_id?: string }
+        Returns: boolean
       }
       reprice_model_calls: {
         Args: {

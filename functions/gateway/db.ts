@@ -67,6 +67,11 @@ export interface Session {
   recorded(
     idempotencyKeys: string[],
   ): Promise<(Recorded & { status: string })[]>;
+  /** Claims the caller's idempotency key for a call about to be made, for `ttlSeconds`:
+   * false when another attempt holds it (claim_idempotency_key). */
+  claim(idempotencyKey: string, ttlSeconds: number): Promise<boolean>;
+  /** Ends the claim of the key (release_idempotency_key), with the call's record. */
+  release(idempotencyKey: string): Promise<void>;
   /** The caller's decrypted key for the vendor and service (as service_role), or null. */
   vendorKey(vendorId: string, serviceId: string | null): Promise<string | null>;
   /** The cost of `input` and `output` tokens at today's price, each kind at the dearest
@@ -187,6 +192,18 @@ class TransactionSession implements Session {
       where
         m.user_id = (select auth.uid())
         and m.idempotency_key = any(${idempotencyKeys}::text[])`;
+  }
+
+  async claim(idempotencyKey: string, ttlSeconds: number) {
+    const rows = await this.tx<{ claimed: boolean }[]>`
+      select public.claim_idempotency_key(
+        ${idempotencyKey}::text, ttl_seconds => ${ttlSeconds}::integer) as claimed`;
+    return rows[0].claimed;
+  }
+
+  async release(idempotencyKey: string) {
+    await this
+      .tx`select public.release_idempotency_key(${idempotencyKey}::text)`;
   }
 
   async vendorKey(vendorId: string, serviceId: string | null) {

@@ -54,6 +54,9 @@ function transient(code: string): boolean {
 
 // Attempts under one idempotency key (the first and its retries after failures).
 const MAX_ATTEMPTS = 10;
+// How long a claim of a given idempotency key holds off a concurrent attempt when the
+// gateway holding it dies before recording (released as soon as the call is recorded).
+const CLAIM_TTL_SECONDS = 900;
 
 const CORS = {
   "access-control-allow-origin": "*",
@@ -129,6 +132,8 @@ interface Call {
   format: Format;
   stream: boolean;
   idempotencyKey: string;
+  /** The idempotency key is claimed (the caller gave one): released with the record. */
+  claimed: boolean;
   interactionId: string | null;
   reservationId: string | null;
   startedAt: Date;
@@ -192,6 +197,7 @@ export function createGateway(
       try {
         id = await db.session(call.caller, async (session) => {
           const recorded = await session.record(entry);
+          if (call.claimed) await session.release(call.idempotencyKey);
           await session.stampKey(call.agent.vendor_id, call.agent.service_id);
           return recorded.id;
         });
@@ -389,6 +395,16 @@ export function createGateway(
             );
           }
           recordKey = attempts[done.length];
+          // Claimed before the vendor is called, released with the record: an attempt
+          // still in flight under the same key is not doubled by a concurrent retry (which
+          // waits here for this transaction, then finds the key claimed).
+          if (!await session.claim(recordKey, CLAIM_TTL_SECONDS)) {
+            throw new Refusal(
+              409,
+              "conflict_error",
+              "idempotency-key: an attempt under this key is still in flight; retry when it has ended",
+            );
+          }
         }
 
         const key = await session.vendorKey(agent.vendor_id, agent.service_id);
@@ -432,6 +448,7 @@ export function createGateway(
       format,
       stream,
       idempotencyKey: recordKey,
+      claimed: givenKey !== null,
       interactionId,
       reservationId,
       startedAt: new Date(),

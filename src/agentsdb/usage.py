@@ -131,6 +131,30 @@ class UsageOperations:
         )
         return [ModelCall.from_row(r) for r in rows]
 
+    def claim_idempotency_key(
+        self, idempotency_key: str, *, ttl_seconds: int = 900, user_id: UUID | str | None = None
+    ) -> bool:
+        """Before calling a vendor with a caller's idempotency key: True when this attempt
+        holds the key now, False when another attempt under it is still in flight (do not
+        call the vendor). Release it with `release_idempotency_key` when the call is
+        recorded; unreleased, it expires after `ttl_seconds`. `user_id` only as the service
+        role (whose key it is)."""
+        args: dict[str, Any] = {"idempotency_key": idempotency_key, "ttl_seconds": ttl_seconds}
+        if user_id is not None:
+            args["user_id"] = str(user_id)
+        claimed = yield from self._rpc("claim_idempotency_key", args)
+        return bool(claimed)
+
+    def release_idempotency_key(
+        self, idempotency_key: str, *, user_id: UUID | str | None = None
+    ) -> bool:
+        """Ends a claim of `claim_idempotency_key`; True when one was held."""
+        args: dict[str, Any] = {"idempotency_key": idempotency_key}
+        if user_id is not None:
+            args["user_id"] = str(user_id)
+        released = yield from self._rpc("release_idempotency_key", args)
+        return bool(released)
+
     def list_model_calls(
         self,
         *,

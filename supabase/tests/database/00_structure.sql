@@ -110,15 +110,17 @@ select is(
     'private.agent_interaction_totals(uuid,timestamp with time zone,timestamp with time zone)',
     'private.budget_status(uuid)',
     'private.cancel_task(uuid)',
+    'private.claim_idempotency_key(text,integer,uuid)',
     'private.cost_breakdown(text,text,date,date,uuid)',
     'private.hard_budget_reached(uuid)',
     'private.record_model_call(uuid,integer,integer,integer,integer,integer,text,text,text,uuid,text,text,text,integer,integer,timestamp with time zone,timestamp with time zone,numeric,jsonb,text,text)',
     'private.record_model_calls(jsonb)',
+    'private.release_idempotency_key(text,uuid)',
     'private.settle_budget_reservations(uuid[],uuid[],boolean)',
     'private.store_user_api_key(text,text,text,text)',
     'private.update_agent_activity_score(uuid)'
   ],
-  'the security definer functions signed-in users reach (through public invoker RPCs) are the accepted ones: keys, activity score, model calls, cost breakdown, agent usage totals, budgets, task cancel'
+  'the security definer functions signed-in users reach (through public invoker RPCs) are the accepted ones: keys, activity score, model calls, cost breakdown, agent usage totals, budgets, task cancel, idempotency key claims'
 );
 
 -- Every foreign key is served by an index that leads with its columns.
