@@ -11,12 +11,14 @@ import os
 import subprocess
 import sys
 import tempfile
+import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from agentsdb import bench
+from agentsdb import bench, plans
 from agentsdb.local import LocalCluster, free_port
 from agentsdb.request import claims_for, set_request
 from conftest import ROOT, build, create_database
@@ -31,7 +33,7 @@ def small(cluster):
     filled and measured by a small run."""
     name = create_database(cluster, "bench_small")
     build(cluster, name)
-    report = bench.run(cluster.app_dsn(name), "small")
+    report = bench.run(cluster.app_dsn(name), "small", admin_dsn=cluster.admin_dsn(name))
     yield cluster.app_dsn(name), cluster.admin_dsn(name), report
     with psycopg.connect(cluster.admin_dsn(), autocommit=True) as conn:
         conn.execute(f'drop database if exists "{name}" with (force)')
@@ -91,6 +93,54 @@ def test_generated_history_is_consistent(small):
             " where (p.cost, p.price_id) is distinct from (m.cost, m.price_id)"
         ).fetchone()
         assert differ == 0
+
+
+def test_the_report_holds_each_dashboard_reads_custom_and_generic_plan(small):
+    """At every scale the report says how each read as the user reads the history, for the
+    custom plan and the generic one a prepared statement takes after five executions: never
+    a whole history table sequentially, auth.uid() once per statement."""
+    _, _, report = small
+    names = [f["name"] for f in report["figures"] if f["workload"] == "dashboard"]
+    assert sorted(report["plans"]) == sorted(names)
+    for name, modes in report["plans"].items():
+        assert set(modes) == {"custom", "generic"}, name
+        for mode, shape in modes.items():
+            assert shape["statements"] >= 1, (name, mode)
+            assert shape["whole_table_sequential_scans"] == [], (name, mode, shape)
+            assert not shape["uid_per_row"], (name, mode, shape)
+    assert bench.plan_findings(report) == []
+    # The summary sees what it must report: a month of calls is read from that month's
+    # partition, and a read of every row of model_calls as the owner is a whole-table scan.
+    month = report["plans"]["model_calls, one month, newest 50"]["custom"]["history"]
+    assert list(month["model_calls"]) == [f"model_calls_p{report_month(report)}"], month
+
+
+def report_month(report) -> str:
+    started = datetime.fromisoformat(report["started_at"]).date().replace(day=1)
+    return f"{(started - timedelta(days=1)):%Y_%m}"
+
+
+def test_the_plan_summary_reports_a_whole_table_scan_and_a_per_row_uid(small):
+    _, admin_dsn, _ = small
+    shape = plans.summary(
+        plans.plans_as_user(
+            admin_dsn,
+            "select count(*) from public.ai_interactions"
+            " where user_id = auth.uid() or input_tokens >= 0",
+            {},
+            str(uuid.uuid4()),
+            ("enable_indexscan = off", "enable_bitmapscan = off"),
+        )
+    )
+    assert shape["whole_table_sequential_scans"] == ["ai_interactions"], shape
+    assert shape["uid_per_row"], shape
+    report = {"plans": {"probe": {"custom": shape, "generic": shape}}}
+    assert bench.plan_findings(report) == [
+        "probe (custom): sequential scan of ai_interactions",
+        "probe (custom): auth.uid() per row",
+        "probe (generic): sequential scan of ai_interactions",
+        "probe (generic): auth.uid() per row",
+    ]
 
 
 @pytest.mark.parametrize(

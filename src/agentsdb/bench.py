@@ -35,6 +35,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from . import plans
 from .request import claims_for, set_request
 from .task_bench import claim_throughput
 
@@ -583,6 +584,13 @@ def dashboards(conn: psycopg.Connection, scale: Scale, progress: Progress) -> li
     return figures
 
 
+def dashboard_plans(conn: psycopg.Connection, admin_dsn: str) -> dict[str, Any]:
+    """For each dashboard read as the user, how its custom and generic plans read the
+    history and compute auth.uid() (agentsdb.plans.summary)."""
+    reads, user_id = dashboard_reads(conn)
+    return {r.name: plans.read_plans(admin_dsn, r.user_sql, r.params, user_id) for r in reads}
+
+
 def _read_once(
     conn: psycopg.Connection, sql: str, params: dict[str, Any], claims: dict, as_user: bool
 ) -> float:
@@ -897,10 +905,12 @@ def run(
     scale_name: str = "small",
     progress: Progress = _quiet,
     only: frozenset[str] | None = None,
+    admin_dsn: str | None = None,
 ) -> dict[str, Any]:
     """Generate the data into the (empty, freshly migrated) database at `dsn`, connected as
     its owner (postgres), run every workload (or those named in `only`), and return the
-    report."""
+    report. With `admin_dsn` (a superuser's, for auto_explain) the report also holds the
+    plans of every dashboard read as the user, custom and generic (`plans`)."""
     scale = SCALES[scale_name]
     if only is not None and not only <= set(GOALS):
         raise ValueError(f"only: unknown workloads {sorted(only - set(GOALS))}")
@@ -919,6 +929,8 @@ def run(
             figures.append(storage(conn, scale))
         if "dashboard" in wanted:
             figures += dashboards(conn, scale, progress)
+            if admin_dsn is not None:
+                report["plans"] = dashboard_plans(conn, admin_dsn)
         if "refresh" in wanted:
             figures.append(refresh(conn, scale, progress))
         if wanted & {"ingest", "single"}:
@@ -980,6 +992,22 @@ def validate(report: dict[str, Any]) -> None:
     seen = {f["workload"] for f in figures}
     expected = set(report.get("only") or GOALS)
     need(seen == expected, f"workloads: expected {sorted(expected)}, got {sorted(seen)}")
+
+
+def plan_findings(report: dict[str, Any]) -> list[str]:
+    """What the report's plans show that a dashboard read must never do: read a whole
+    history table sequentially, or compute auth.uid() per row (empty when all is well)."""
+    findings = []
+    for name, modes in report.get("plans", {}).items():
+        for mode in plans.PLAN_MODES:
+            shape = modes[mode]
+            findings += [
+                f"{name} ({mode}): sequential scan of {table}"
+                for table in shape["whole_table_sequential_scans"]
+            ]
+            if shape["uid_per_row"]:
+                findings.append(f"{name} ({mode}): auth.uid() per row")
+    return findings
 
 
 def table(report: dict[str, Any]) -> list[list[str]]:

@@ -762,7 +762,13 @@ def cmd_bench(target: Target, args, out) -> None:
     out.flush()
     with target.schema_database(BENCH_DB):
         only = frozenset(args.only.split(",")) if args.only else None
-        report = bench.run(target.cluster.app_dsn(BENCH_DB), args.scale, progress, only)
+        report = bench.run(
+            target.cluster.app_dsn(BENCH_DB),
+            args.scale,
+            progress,
+            only,
+            admin_dsn=target.cluster.admin_dsn(BENCH_DB),
+        )
     data = report["data"]
     print(
         f"data: {data['users']:,} users, {data['agents']:,} agents, "
@@ -774,6 +780,17 @@ def cmd_bench(target: Target, args, out) -> None:
     print(f"{version}; {report['machine']['cpus']} CPUs", file=out)
     header = ["workload", "figure", "ratio", "goal", "met", "real vs bare (median/p95)"]
     print(format_table(header, bench.table(report)), file=out)
+    if "plans" in report:
+        findings = bench.plan_findings(report)
+        print(
+            f"plans of {len(report['plans'])} dashboard reads as the user, custom and generic: "
+            + (
+                "no whole-table sequential scan of the history, auth.uid() once per statement"
+                if not findings
+                else "; ".join(findings)
+            ),
+            file=out,
+        )
     if args.json:
         with open(args.json, "w") as f:
             json.dump(report, f, indent=2, default=str)
