@@ -397,6 +397,71 @@ def test_the_partition_check_can_fail(small):
     assert len(scanned) > 1, scanned
 
 
+GENERIC = ("plan_cache_mode = force_generic_plan",)
+
+
+def _reading(plans: list[dict], table: str) -> list[dict]:
+    """The plans (of the statement and those nested in it) that read `table`."""
+    return [
+        p for p in plans if any(history_table(n.get("Relation Name")) == table for n, _ in walk(p))
+    ]
+
+
+def _page_reads(reads):
+    return [r for r in reads if r.name.startswith(("model_calls", "recent_interactions"))]
+
+
+def test_pages_of_history_stop_after_the_page_in_a_generic_plan(small):
+    """A prepared statement gets a generic plan after five runs (PostgREST prepares them,
+    psycopg too), which prunes months only at run time and does not know the parameters.
+    Sent as PostgREST sends them (filter values, limit and offset as parameters), the month
+    of calls newest first and the first page of recent_interactions still read in index
+    order and stop early, instead of sorting every row of the user."""
+    dsn, admin_dsn, _ = small
+    with psycopg.connect(dsn) as conn:
+        reads, user_id = bench.dashboard_reads(conn)
+        p = reads[0].params
+        (calls,) = conn.execute(
+            "select count(*) from public.model_calls where user_id = %s"
+            " and started_at >= %s and started_at < %s",
+            (user_id, p["from_at"], p["to_at"]),
+        ).fetchone()
+        (interactions,) = conn.execute(
+            "select count(*) from public.ai_interactions where user_id = %s", (user_id,)
+        ).fetchone()
+    assert calls > 2 * p["calls_page"] and interactions > 2 * p["page"]
+    for read in _page_reads(reads):
+        assert "limit %(" in read.user_sql and "offset %(" in read.user_sql, read.name
+        plans = plans_as_user(admin_dsn, read.user_sql, read.params, user_id, GENERIC, True)
+        table, total = (
+            ("model_calls", calls)
+            if read.name.startswith("model_calls")
+            else ("ai_interactions", interactions)
+        )
+        kinds = {n["Node Type"] for plan in _reading(plans, table) for n, _ in walk(plan)}
+        assert "Sort" not in kinds, read.name
+        assert rows_read(plans, table) < total, (read.name, rows_read(plans, table), total)
+
+
+def test_the_generic_plan_check_can_fail(small):
+    """With the page size written into the SQL (what the bench sent before), the generic plan
+    of the month of calls sorts the user's whole month: the check above sees it."""
+    dsn, admin_dsn, _ = small
+    with psycopg.connect(dsn) as conn:
+        reads, user_id = bench.dashboard_reads(conn)
+        read = next(r for r in reads if r.name.startswith("model_calls"))
+        (month,) = conn.execute(
+            "select count(*) from public.model_calls where user_id = %s"
+            " and started_at >= %s and started_at < %s",
+            (user_id, read.params["from_at"], read.params["to_at"]),
+        ).fetchone()
+    literal = read.user_sql.replace("%(calls_page)s", "50").replace("%(offset)s", "0")
+    plans = plans_as_user(admin_dsn, literal, read.params, user_id, GENERIC, True)
+    assert month > 100
+    assert "Sort" in {n["Node Type"] for p in _reading(plans, "model_calls") for n, _ in walk(p)}
+    assert rows_read(plans, "model_calls") >= month
+
+
 def test_cli_bench_prints_the_table_and_writes_json(tmp_path):
     """The command end to end on a cluster of its own: started for the run, stopped after,
     its scratch database gone."""
