@@ -86,7 +86,8 @@ select triggers_are('public', 'ai_interactions', array[
   'ai_interactions_a_guard_numbers', 'ai_interactions_keep_deleted',
   'ai_interactions_mark_usage_insert', 'ai_interactions_mark_usage_update',
   'ai_interactions_mark_usage_delete', 'ai_interactions_mark_usage_truncate',
-  'ai_interactions_count_in_budgets_insert', 'ai_interactions_count_in_budgets_update'
+  'ai_interactions_count_in_budgets_insert', 'ai_interactions_count_in_budgets_update',
+  'ai_interactions_delete_messages', 'ai_interactions_move_messages'
 ]);
 
 -- Table privileges: anon nothing; authenticated and service_role read and delete.
