@@ -508,6 +508,17 @@ def dashboard_reads(conn: psycopg.Connection) -> tuple[list[Read], uuid.UUID]:
             " limit %(page)s offset %(offset)s",
             p,
         ),
+        # The same page within one month, as an app pages a month's history (ai_interactions
+        # is partitioned by month: the plan reads that month's partition only).
+        Read(
+            "recent_interactions, one month, first page of 20",
+            "select * from public.recent_interactions where started_at >= %(from_at)s"
+            " and started_at < %(to_at)s limit %(page)s offset %(offset)s",
+            "select * from public.recent_interactions where started_at >= %(from_at)s"
+            " and started_at < %(to_at)s and user_id = %(user_id)s"
+            " limit %(page)s offset %(offset)s",
+            p,
+        ),
         Read(
             "get_agent_usage_summary, 30 days",
             "select * from public.get_agent_usage_summary(agent_id => %(agent_id)s, days => 30)",
