@@ -4,6 +4,7 @@
 drop function private.interaction_messages_check_interaction() cascade;
 drop function private.delete_messages_of_deleted_interactions() cascade;
 drop function private.move_messages_of_changed_interactions() cascade;
+drop function private.truncate_messages_of_truncated_interactions() cascade;
 -- squawk-ignore constraint-missing-not-valid
 alter table public.interaction_messages add constraint interaction_messages_interaction_owned_by_user
 foreign key (interaction_id, user_id) references public.ai_interactions (id, user_id)

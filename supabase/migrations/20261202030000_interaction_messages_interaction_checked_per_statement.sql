@@ -138,6 +138,31 @@ after delete on public.ai_interactions
 referencing old table as gone
 for each statement execute function private.delete_messages_of_deleted_interactions();
 
+-- TRUNCATE (the owner only) refused while messages referenced the table; now it takes the
+-- messages with it, as TRUNCATE ... CASCADE did.
+create function private.truncate_messages_of_truncated_interactions()
+returns trigger
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+begin
+  -- A DELETE, not a TRUNCATE: the statement that truncated ai_interactions may have named
+  -- interaction_messages too (a table cannot be truncated by a trigger of its own truncate).
+  delete from public.interaction_messages as m where m.interaction_id is not null;
+  return null;
+end;
+$$;
+comment on function private.truncate_messages_of_truncated_interactions() is
+'Statement trigger on ai_interactions (after truncate): deletes every message (each belongs to an interaction).';
+revoke execute on function private.truncate_messages_of_truncated_interactions()
+from public, anon, authenticated, service_role;
+
+create trigger ai_interactions_delete_messages_truncate
+after truncate on public.ai_interactions
+for each statement execute function private.truncate_messages_of_truncated_interactions();
+
 create function private.move_messages_of_changed_interactions()
 returns trigger
 language plpgsql

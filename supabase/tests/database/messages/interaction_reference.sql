@@ -1,6 +1,6 @@
 begin;
 \ir ../helpers.psql
-select plan(9);
+select plan(10);
 
 -- The former foreign key interaction_messages (interaction_id, user_id) -> ai_interactions
 -- (id, user_id) on update cascade on delete cascade, kept by statement triggers (ai_interactions
@@ -63,13 +63,18 @@ select throws_ok(
 select is(
   (select count(*)::integer from pg_trigger
    where tgrelid = 'public.ai_interactions'::regclass
-     and tgname in ('ai_interactions_delete_messages', 'ai_interactions_move_messages')),
-  2, 'ai_interactions carries the delete and update cascades'
+     and tgname in ('ai_interactions_delete_messages', 'ai_interactions_move_messages',
+       'ai_interactions_delete_messages_truncate')),
+  3, 'ai_interactions carries the delete and update cascades'
 );
 select is(
   (select count(*)::integer from pg_constraint where confrelid = 'public.ai_interactions'::regclass),
   0, 'no foreign key references ai_interactions'
 );
+
+select tests.clear_authentication();
+truncate public.ai_interactions;
+select is((select count(*)::integer from public.interaction_messages), 0, 'truncating interactions truncates messages');
 
 select * from finish();
 rollback;
