@@ -52,7 +52,7 @@ $migration$;
 -- it were never checked) stays NOT VALID: the rebuild validates every constraint it builds.
 create temporary table history_unvalidated_checks on commit drop as
 select
-  con.conname::text as name,
+  con.conname::text as check_name,
   regexp_replace(pg_catalog.pg_get_constraintdef(con.oid), ' NOT VALID$', '') as definition,
   pg_catalog.obj_description(con.oid, 'pg_constraint') as description
 from pg_catalog.pg_constraint as con
@@ -64,14 +64,14 @@ do $migration$
 declare
   saved record;
 begin
-  for saved in select h.* from history_unvalidated_checks as h order by h.name loop
-    execute format('alter table public.ai_interactions drop constraint %I', saved.name);
+  for saved in select h.* from history_unvalidated_checks as h order by h.check_name loop
+    execute format('alter table public.ai_interactions drop constraint %I', saved.check_name);
     execute format(
-      'alter table public.ai_interactions add constraint %I %s not valid', saved.name, saved.definition
+      'alter table public.ai_interactions add constraint %I %s not valid', saved.check_name, saved.definition
     );
     if saved.description is not null then
       execute format(
-        'comment on constraint %I on public.ai_interactions is %L', saved.name, saved.description
+        'comment on constraint %I on public.ai_interactions is %L', saved.check_name, saved.description
       );
     end if;
   end loop;

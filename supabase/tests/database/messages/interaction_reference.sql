@@ -10,9 +10,16 @@ select tests.create_user('bob');
 select tests.authenticate_as('alice');
 insert into public.ai_agents (name, vendor_id) values ('chat', 'openai');
 insert into public.ai_interactions (agent_id, title)
-select a.id, t.title from public.ai_agents as a cross join (values ('one'), ('two')) as t (title);
+select
+  a.id,
+  t.title
+from public.ai_agents as a cross join (values ('one'), ('two')) as t (title);
 insert into public.interaction_messages (interaction_id, role, content)
-select i.id, 'user', i.title from public.ai_interactions as i;
+select
+  i.id as interaction_id,
+  'user' as role,  -- noqa: RF04
+  i.title as content  -- noqa: RF04
+from public.ai_interactions as i;
 select is((select count(*)::integer from public.interaction_messages), 2, 'alice files a message in each');
 
 select tests.authenticate_as_service_role();
@@ -39,7 +46,8 @@ select lives_ok(
 
 -- Deleting an interaction deletes its messages, and only its own.
 select tests.authenticate_as('alice');
-delete from public.ai_interactions where title = 'one';
+delete from public.ai_interactions
+where title = 'one';
 select results_eq(
   $$select content from public.interaction_messages$$, $$values ('two'::text)$$,
   'deleting an interaction deletes its messages, and no other'
@@ -48,7 +56,8 @@ select results_eq(
 -- A changed user_id carries the messages along (the cascade from ai_agents (id, user_id));
 -- a changed id of an interaction with messages is refused.
 select tests.clear_authentication();
-update public.ai_agents set user_id = tests.get_user_id('bob') where name = 'chat';
+update public.ai_agents set user_id = tests.get_user_id('bob')
+where name = 'chat';
 select is(
   (select array_agg(distinct user_id) from public.interaction_messages),
   array[tests.get_user_id('bob')],
@@ -61,14 +70,22 @@ select throws_ok(
 );
 
 select is(
-  (select count(*)::integer from pg_trigger
-   where tgrelid = 'public.ai_interactions'::regclass
-     and tgname in ('ai_interactions_delete_messages', 'ai_interactions_move_messages',
-       'ai_interactions_delete_messages_truncate')),
+  (
+    select count(*)::integer from pg_trigger
+    where
+      tgrelid = 'public.ai_interactions'::regclass
+      and tgname in (
+        'ai_interactions_delete_messages', 'ai_interactions_move_messages',
+        'ai_interactions_delete_messages_truncate'
+      )
+  ),
   3, 'ai_interactions carries the delete and update cascades'
 );
 select is(
-  (select count(*)::integer from pg_constraint where confrelid = 'public.ai_interactions'::regclass),
+  (
+    select count(*)::integer from pg_constraint
+    where confrelid = 'public.ai_interactions'::regclass
+  ),
   0, 'no foreign key references ai_interactions'
 );
 
