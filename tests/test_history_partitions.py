@@ -454,6 +454,26 @@ def test_an_interaction_moved_to_another_month_keeps_its_totals_marks_and_rules(
         " where agent_id = %s order by day",
         (agent,),
     ).fetchall() == [(date(2026, 6, 1), 1)]
+    # Its type deactivated since, it still moves to another month (the insert into the new
+    # partition does not re-check the type as on a new row).
+    db.execute(
+        "update public.ai_interactions set interaction_type_id = 'coding' where id = %s",
+        (interaction,),
+    )
+    db.execute("savepoint before_deactivation")
+    # (as if created by an earlier transaction: this test runs in one)
+    db.execute(
+        "update public.ai_interactions set created_at = now() - interval '1 day' where id = %s",
+        (interaction,),
+    )
+    db.execute("update public.interaction_types set is_active = false where id = 'coding'")
+    with request(db, claims_for("authenticated", user)):
+        db.execute(
+            "update public.ai_interactions set started_at = '2026-05-31 23:50+00' where id = %s",
+            (interaction,),
+        )
+    assert state()[0] == "private.ai_interactions_p2026_05"
+    db.execute("rollback to savepoint before_deactivation")
     # An ended interaction's start is fixed, across months as within one.
     db.execute(
         "update public.ai_interactions set ended_at = '2026-06-01 01:00+00' where id = %s",

@@ -91,7 +91,7 @@ select triggers_are('public', 'ai_interactions', array[
   'ai_interactions_mark_usage_delete', 'ai_interactions_mark_usage_truncate',
   'ai_interactions_count_in_budgets_insert', 'ai_interactions_count_in_budgets_update',
   'ai_interactions_delete_messages', 'ai_interactions_move_messages',
-  'ai_interactions_delete_messages_truncate'
+  'ai_interactions_delete_messages_truncate', 'ai_interactions_a_require_visible_references_insert'
 ]);
 
 -- Table privileges: anon nothing; authenticated and service_role read and delete.
