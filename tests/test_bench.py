@@ -52,7 +52,7 @@ def test_small_run_gives_a_finite_ratio_for_every_workload(small):
     assert reread["data"]["model_calls"] >= bench.SCALES["small"].calls * 0.95
     assert reread["data"]["interactions"] > 0
     names = [f["name"] for f in reread["figures"] if f["workload"] == "dashboard"]
-    assert len(names) == 7, names
+    assert len(names) == 8, names
 
 
 def test_generated_history_is_consistent(small):
@@ -429,6 +429,41 @@ def test_a_dashboard_read_of_one_month_reads_only_that_months_partition(small):
     assert scanned == {f"model_calls_p{read.params['from']:%Y_%m}"}, scanned
 
 
+def test_a_month_of_recent_interactions_reads_only_that_months_partition(small):
+    """ai_interactions is partitioned by month too: a month of recent_interactions, read as
+    the user (custom plan) and in a generic plan (pruned at run time), scans that month's
+    partition only."""
+    dsn, admin_dsn, _ = small
+    with psycopg.connect(dsn) as conn:
+        reads, user_id = bench.dashboard_reads(conn)
+        (partitions,) = conn.execute(
+            "select count(*) from pg_inherits where inhparent = 'public.ai_interactions'::regclass"
+        ).fetchone()
+    read = next(r for r in reads if r.name.startswith("recent_interactions, one month"))
+    assert partitions >= 5
+    for settings in ((), GENERIC):
+        plans = plans_as_user(admin_dsn, read.user_sql, read.params, user_id, settings, True)
+        scanned = {
+            node["Relation Name"]
+            for plan in plans
+            for node, _ in walk(plan)
+            if history_table(node.get("Relation Name")) == "ai_interactions"
+            and node.get("Actual Loops", 1) > 0
+        }
+        assert scanned == {f"ai_interactions_p{read.params['from']:%Y_%m}"}, (settings, scanned)
+    # The check can fail: without pruning the same read scans every month.
+    plans = plans_as_user(
+        admin_dsn, read.user_sql, read.params, user_id, ("enable_partition_pruning = off",), True
+    )
+    scanned = {
+        node["Relation Name"]
+        for plan in plans
+        for node, _ in walk(plan)
+        if history_table(node.get("Relation Name")) == "ai_interactions"
+    }
+    assert len(scanned) > 1, scanned
+
+
 def test_the_partition_check_can_fail(small):
     """Without pruning (enable_partition_pruning off), the same read scans every partition."""
     dsn, admin_dsn, _ = small
@@ -445,6 +480,71 @@ def test_the_partition_check_can_fail(small):
         if history_table(node.get("Relation Name")) == "model_calls"
     }
     assert len(scanned) > 1, scanned
+
+
+GENERIC = ("plan_cache_mode = force_generic_plan",)
+
+
+def _reading(plans: list[dict], table: str) -> list[dict]:
+    """The plans (of the statement and those nested in it) that read `table`."""
+    return [
+        p for p in plans if any(history_table(n.get("Relation Name")) == table for n, _ in walk(p))
+    ]
+
+
+def _page_reads(reads):
+    return [r for r in reads if r.name.startswith(("model_calls", "recent_interactions"))]
+
+
+def test_pages_of_history_stop_after_the_page_in_a_generic_plan(small):
+    """A prepared statement gets a generic plan after five runs (PostgREST prepares them,
+    psycopg too), which prunes months only at run time and does not know the parameters.
+    Sent as PostgREST sends them (filter values, limit and offset as parameters), the month
+    of calls newest first and the first page of recent_interactions still read in index
+    order and stop early, instead of sorting every row of the user."""
+    dsn, admin_dsn, _ = small
+    with psycopg.connect(dsn) as conn:
+        reads, user_id = bench.dashboard_reads(conn)
+        p = reads[0].params
+        (calls,) = conn.execute(
+            "select count(*) from public.model_calls where user_id = %s"
+            " and started_at >= %s and started_at < %s",
+            (user_id, p["from_at"], p["to_at"]),
+        ).fetchone()
+        (interactions,) = conn.execute(
+            "select count(*) from public.ai_interactions where user_id = %s", (user_id,)
+        ).fetchone()
+    assert calls > 2 * p["calls_page"] and interactions > 2 * p["page"]
+    for read in _page_reads(reads):
+        assert "limit %(" in read.user_sql and "offset %(" in read.user_sql, read.name
+        plans = plans_as_user(admin_dsn, read.user_sql, read.params, user_id, GENERIC, True)
+        table, total = (
+            ("model_calls", calls)
+            if read.name.startswith("model_calls")
+            else ("ai_interactions", interactions)
+        )
+        kinds = {n["Node Type"] for plan in _reading(plans, table) for n, _ in walk(plan)}
+        assert "Sort" not in kinds, read.name
+        assert rows_read(plans, table) < total, (read.name, rows_read(plans, table), total)
+
+
+def test_the_generic_plan_check_can_fail(small):
+    """With the page size written into the SQL (what the bench sent before), the generic plan
+    of the month of calls sorts the user's whole month: the check above sees it."""
+    dsn, admin_dsn, _ = small
+    with psycopg.connect(dsn) as conn:
+        reads, user_id = bench.dashboard_reads(conn)
+        read = next(r for r in reads if r.name.startswith("model_calls"))
+        (month,) = conn.execute(
+            "select count(*) from public.model_calls where user_id = %s"
+            " and started_at >= %s and started_at < %s",
+            (user_id, read.params["from_at"], read.params["to_at"]),
+        ).fetchone()
+    literal = read.user_sql.replace("%(calls_page)s", "50").replace("%(offset)s", "0")
+    plans = plans_as_user(admin_dsn, literal, read.params, user_id, GENERIC, True)
+    assert month > 100
+    assert "Sort" in {n["Node Type"] for p in _reading(plans, "model_calls") for n, _ in walk(p)}
+    assert rows_read(plans, "model_calls") >= month
 
 
 def test_cli_bench_prints_the_table_and_writes_json(tmp_path):

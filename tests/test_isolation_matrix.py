@@ -937,6 +937,10 @@ def test_every_function_as_every_caller_matches_the_declaration(world):
 # References to auth.users checked by a statement trigger instead of a foreign key
 # (private.model_calls_check_references, 20261201040000): probed as if they were one.
 USER_REFERENCES_WITHOUT_FOREIGN_KEY = {("model_calls", "user_id")}
+# References to another tenant table checked by a statement trigger instead of a foreign key
+# (private.interaction_messages_check_interaction, 20261202030000: ai_interactions is
+# partitioned by month): probed as if they were one.
+ROW_REFERENCES_WITHOUT_FOREIGN_KEY = {("interaction_messages", "interaction_id"): "ai_interactions"}
 
 
 def test_no_row_may_point_at_another_tenants_data(world):
@@ -964,6 +968,16 @@ def test_no_row_may_point_at_another_tenants_data(world):
         for table, column in USER_REFERENCES_WITHOUT_FOREIGN_KEY:
             if relation.name == table:
                 bob_values.setdefault(column, set()).add(("bob", world.bob))
+        for (table, column), parent_name in ROW_REFERENCES_WITHOUT_FOREIGN_KEY.items():
+            if relation.name != table:
+                continue
+            parent_relation = next(r for r in owned.values() if r.name == parent_name)
+            kinds = ["other"] + (["public"] if parent_relation.public_rows else [])
+            for kind in kinds:
+                value = targets(world, parent_relation)[kind][
+                    0
+                ]  # the id: the key may hold started_at too
+                bob_values.setdefault(column, set()).add((f"bob's {kind} row", value))
         own_key = targets(world, relation)["own"]
         for column, values in sorted(bob_values.items()):
             discovered.add((relation.name, column))

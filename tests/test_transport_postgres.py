@@ -287,3 +287,29 @@ def test_async_clients_share_one_pool_and_close_it(fresh_db, cluster):
         return held
 
     assert asyncio.run(main()) <= pools.MAX_SIZE
+
+
+# -- a page's size is a parameter, as PostgREST sends it ------------------------------------
+
+
+def test_a_read_sends_its_limit_and_offset_as_parameters_as_postgrest_does():
+    """PostgREST sends `LIMIT $n OFFSET $m`: a prepared read's generic plan does not know the
+    page size, so on a history table partitioned by month it reads in index order and stops
+    early (tests/test_bench.py checks the plans); a literal limit made it sort the user's
+    months. The transport's SQL has the same shape: the numbers travel as parameters."""
+    from agentsdb.transport.base import Filter, Order
+    from agentsdb.transport.postgres import PostgresStatements
+
+    steps = PostgresStatements()._steps_select(
+        "model_calls",
+        ["id"],
+        [Filter("started_at", "gte", "2026-11-01T00:00:00Z")],
+        [Order("started_at", desc=True)],
+        limit=50,
+        offset=100,
+    )
+    query, params, read_only = next(steps)
+    text = query.as_string(None)
+    assert text.endswith(" limit %s offset %s"), text
+    assert "50" not in text and "100" not in text
+    assert params == ["2026-11-01T00:00:00Z", 50, 100] and read_only

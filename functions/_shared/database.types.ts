@@ -1005,20 +1005,7 @@ export type Database = {
           tokens?: number
           user_id?: string
         }
-        Relationships: [
-          {
-            foreignKeyName: "interaction_messages_interaction_owned_by_user"
-            columns: ["interaction_id", "user_id"]
-            referencedRelation: "ai_interactions"
-            referencedColumns: ["id", "user_id"]
-          },
-          {
-            foreignKeyName: "interaction_messages_interaction_owned_by_user"
-            columns: ["interaction_id", "user_id"]
-            referencedRelation: "recent_interactions"
-            referencedColumns: ["id", "user_id"]
-          },
-        ]
+        Relationships: []
       }
       interaction_types: {
         Row: {

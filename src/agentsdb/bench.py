@@ -488,6 +488,13 @@ def dashboard_reads(conn: psycopg.Connection) -> tuple[list[Read], uuid.UUID]:
         # column's type): a date would compare through a stable cast, pruned only at run time.
         "from_at": datetime(month_start.year, month_start.month, 1, tzinfo=UTC),
         "to_at": datetime(month_end.year, month_end.month, 1, tzinfo=UTC),
+        # A page's size and offset are parameters too: PostgREST sends `LIMIT $n OFFSET $m`
+        # (its limitOffsetF), and after five executions of a prepared statement the generic
+        # plan, not knowing the limit, is planned for a tenth of the rows (a literal limit
+        # larger than the generic estimate made it sort every row of the user's month).
+        "page": 20,
+        "calls_page": 50,
+        "offset": 0,
     }
     reads = [
         Read(
@@ -498,8 +505,20 @@ def dashboard_reads(conn: psycopg.Connection) -> tuple[list[Read], uuid.UUID]:
         ),
         Read(
             "recent_interactions, first page of 20",
-            "select * from public.recent_interactions limit 20",
-            "select * from public.recent_interactions where user_id = %(user_id)s limit 20",
+            "select * from public.recent_interactions limit %(page)s offset %(offset)s",
+            "select * from public.recent_interactions where user_id = %(user_id)s"
+            " limit %(page)s offset %(offset)s",
+            p,
+        ),
+        # The same page within one month, as an app pages a month's history (ai_interactions
+        # is partitioned by month: the plan reads that month's partition only).
+        Read(
+            "recent_interactions, one month, first page of 20",
+            "select * from public.recent_interactions where started_at >= %(from_at)s"
+            " and started_at < %(to_at)s limit %(page)s offset %(offset)s",
+            "select * from public.recent_interactions where started_at >= %(from_at)s"
+            " and started_at < %(to_at)s and user_id = %(user_id)s"
+            " limit %(page)s offset %(offset)s",
             p,
         ),
         Read(
@@ -523,10 +542,11 @@ def dashboard_reads(conn: psycopg.Connection) -> tuple[list[Read], uuid.UUID]:
         Read(
             "model_calls, one month, newest 50",
             "select * from public.model_calls where started_at >= %(from_at)s"
-            " and started_at < %(to_at)s order by started_at desc limit 50",
+            " and started_at < %(to_at)s order by started_at desc"
+            " limit %(calls_page)s offset %(offset)s",
             "select * from public.model_calls where started_at >= %(from_at)s"
             " and started_at < %(to_at)s and user_id = %(user_id)s"
-            " order by started_at desc limit 50",
+            " order by started_at desc limit %(calls_page)s offset %(offset)s",
             p,
         )
     )

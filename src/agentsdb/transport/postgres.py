@@ -111,9 +111,13 @@ class PostgresStatements:
                 )
                 for o in order
             )
-        query += sql.SQL(" limit {} offset {}").format(
-            sql.Literal(row_limit(limit)), sql.Literal(max(int(offset), 0))
-        )
+        # The limit and offset as parameters, as PostgREST sends them (`LIMIT $n OFFSET $m`):
+        # once psycopg prepares the statement (its sixth run), the generic plan of a history
+        # table (partitioned by month, pruned at run time) does not know the page size and
+        # reads in index order, stopping after the page; with a literal limit larger than its
+        # row estimate it sorted every row of the user's months instead.
+        query += sql.SQL(" limit %s offset %s")
+        params += [row_limit(limit), max(int(offset), 0)]
         return (yield query, params, True)
 
     def _steps_insert(self, table, row, columns):

@@ -10,7 +10,10 @@ select columns_are('public', 'ai_interactions', array[
   'started_at', 'ended_at', 'duration_minutes', 'status', 'user_id', 'created_at', 'updated_at',
   'vendor_id', 'service_id'
 ]);
-select col_is_pk('public', 'ai_interactions', 'id', 'id is the primary key');
+select col_is_pk(
+  'public', 'ai_interactions', array['id', 'started_at'],
+  'id is the primary key, with started_at (partitioned by month: every key holds the partition key)'
+);
 select col_type_is(
   'public', 'ai_interactions', 'total_cost', 'numeric(16,8)',
   'total_cost is exact numeric(16,8), widened from the seed''s DECIMAL(10,4)'
@@ -33,7 +36,7 @@ select fk_ok(
 select is(
   (
     select confdeltype from pg_constraint
-    where conname = 'ai_interactions_agent_owned_by_user'
+    where conname = 'ai_interactions_agent_owned_by_user' and conrelid = 'public.ai_interactions'::regclass
   ), 'c',
   'deleting an agent deletes its interactions'
 );
@@ -86,7 +89,9 @@ select triggers_are('public', 'ai_interactions', array[
   'ai_interactions_a_guard_numbers', 'ai_interactions_keep_deleted',
   'ai_interactions_mark_usage_insert', 'ai_interactions_mark_usage_update',
   'ai_interactions_mark_usage_delete', 'ai_interactions_mark_usage_truncate',
-  'ai_interactions_count_in_budgets_insert', 'ai_interactions_count_in_budgets_update'
+  'ai_interactions_count_in_budgets_insert', 'ai_interactions_count_in_budgets_update',
+  'ai_interactions_delete_messages', 'ai_interactions_move_messages',
+  'ai_interactions_delete_messages_truncate', 'ai_interactions_a_require_visible_references_insert'
 ]);
 
 -- Table privileges: anon nothing; authenticated and service_role read and delete.

@@ -6,10 +6,13 @@ select tests.create_user('alice');
 select tests.create_user('bob');
 
 select has_table('public', 'interaction_messages', 'interaction_messages exists');
-select fk_ok(
-  'public', 'interaction_messages', array['interaction_id', 'user_id'],
-  'public', 'ai_interactions', array['id', 'user_id'],
-  'a message belongs to its interaction''s owner'
+select is(
+  (
+    select array_agg(tgname::text order by tgname) from pg_trigger
+    where tgrelid = 'public.interaction_messages'::regclass and tgname like '%check_interaction%'
+  ),
+  array['interaction_messages_check_interaction_insert', 'interaction_messages_check_interaction_update'],
+  'a message belongs to its interaction''s owner (checked per statement: messages/interaction_reference.sql)'
 );
 select ok(
   (
