@@ -20,11 +20,10 @@ import pytest
 
 from agentsdb import bench, plans
 from agentsdb.local import LocalCluster, free_port
-from agentsdb.request import claims_for, set_request
+from agentsdb.plans import CONDITIONS, HISTORY, history_table, plans_as_user, uses_uid, walk
 from conftest import ROOT, build, create_database
 
 AGENTSDB = str(Path(sys.executable).parent / "agentsdb")
-HISTORY = ("ai_interactions", "model_calls")
 
 
 @pytest.fixture(scope="module")
@@ -235,49 +234,6 @@ def test_cli_bench_refuses_an_unknown_workload():
     assert "unknown workloads speed" in proc.stderr
 
 
-def plans_as_user(
-    admin_dsn: str,
-    sql: str,
-    params: dict,
-    user_id,
-    settings: tuple[str, ...] = (),
-    analyze: bool = False,
-) -> list[dict]:
-    """Every plan PostgreSQL runs for `sql` as the signed-in user (as postgres when
-    `user_id` is None), nested statements of functions included (auto_explain, sent back as
-    notices); with `analyze`, the rows each node really read."""
-    plans: list[dict] = []
-    with psycopg.connect(admin_dsn) as conn:
-        conn.add_notice_handler(
-            lambda d: (
-                plans.append(json.loads(d.message_primary.split("plan:", 1)[1]))
-                if "plan:" in (d.message_primary or "")
-                else None
-            )
-        )
-        conn.execute("load 'auto_explain'")
-        for setting, value in (
-            ("log_min_duration", "0"),
-            ("log_nested_statements", "on"),
-            ("log_format", "json"),
-            ("log_verbose", "on"),
-            ("log_level", "notice"),
-            ("log_analyze", "on" if analyze else "off"),
-            ("log_timing", "off"),
-        ):
-            conn.execute(f"set auto_explain.{setting} = '{value}'")
-        for setting in settings:
-            conn.execute(f"set {setting}")
-        if user_id is None:
-            conn.execute("set role postgres")
-        else:
-            conn.execute("set transaction read only")
-            set_request(conn, claims_for("authenticated", user_id))
-        conn.execute(sql, params).fetchall()
-        conn.rollback()
-    return [p["Plan"] for p in plans]
-
-
 def rows_read(
     plans: list[dict], relation: str, index_not: str = "", filtered: bool = True
 ) -> float:
@@ -309,30 +265,6 @@ def rows_read(
 
 # auth.uid() is a SQL function: plans show it inlined, reading the JWT claims.
 DEFINER_READS = ("cost breakdown", "budget status")
-UID_MARKERS = ("auth.uid()", "request.jwt.claim")
-CONDITIONS = ("Filter", "Index Cond", "Recheck Cond", "Join Filter", "Hash Cond", "Merge Cond")
-
-
-def uses_uid(node: dict, keys: tuple[str, ...]) -> bool:
-    text = json.dumps([node.get(k) for k in keys])
-    return any(marker in text for marker in UID_MARKERS)
-
-
-def walk(node: dict, in_initplan: bool = False):
-    """(node, whether it sits inside an InitPlan) for every node of a plan."""
-    in_initplan = in_initplan or node.get("Parent Relationship") == "InitPlan"
-    yield node, in_initplan
-    for child in node.get("Plans", []):
-        yield from walk(child, in_initplan)
-
-
-def history_table(relation: str | None) -> str | None:
-    """The history table a relation of a plan belongs to: itself or one of its partitions
-    (private.<table>_pYYYY_MM, private.<table>_default)."""
-    for table in HISTORY:
-        if relation == table or (relation or "").startswith((f"{table}_p", f"{table}_default")):
-            return table
-    return None
 
 
 def test_dashboard_plans_read_the_history_by_index_with_auth_uid_in_initplans(small):

@@ -27,6 +27,9 @@ CONDITIONS = ("Filter", "Index Cond", "Recheck Cond", "Join Filter", "Hash Cond"
 #: Prepared statements switch to a generic plan after five executions (PostgREST prepares
 #: its statements, and so do functions for their own statements): both plans matter.
 PLAN_MODES = {"custom": "force_custom_plan", "generic": "force_generic_plan"}
+#: A month of history the read's range covers may rightly be read sequentially (a small
+#: partition, or most of one); more partitions than this is a read of the whole table.
+MAX_SEQUENTIAL_MONTHS = 3
 
 
 def walk(node: dict, in_initplan: bool = False) -> Iterator[tuple[dict, bool]]:
@@ -95,13 +98,30 @@ def plans_as_user(
     return [p["Plan"] for p in plans]
 
 
-def summary(plans: list[dict]) -> dict[str, Any]:
+def small_partitions(admin_dsn: str, rows: int = 1000) -> frozenset[str]:
+    """Partitions of the history holding fewer than `rows` rows (as last analyzed): the
+    months ahead, a new month, the default partition. Reading one sequentially is cheaper
+    than by index, and harmless."""
+    with psycopg.connect(admin_dsn) as conn:
+        return frozenset(
+            name
+            for (name,) in conn.execute(
+                "select c.relname::text from pg_catalog.pg_inherits as i"
+                " join pg_catalog.pg_class as c on c.oid = i.inhrelid"
+                " where i.inhparent = any(%s::regclass[]) and c.reltuples < %s",
+                ([f"public.{t}" for t in HISTORY], rows),
+            )
+        )
+
+
+def summary(plans: list[dict], small: frozenset[str] = frozenset()) -> dict[str, Any]:
     """How the plans read the history and compute auth.uid():
     - `history`: for each history table read, the partitions (or the table) scanned and
       the kinds of scan;
-    - `whole_table_sequential_scans`: history tables read sequentially as a whole (never
-      acceptable); `sequential_partitions`: partitions read sequentially (a month that
-      the read's range covers may rightly be);
+    - `whole_table_sequential_scans`: history tables read sequentially as a whole, or more
+      than MAX_SEQUENTIAL_MONTHS of their partitions (never acceptable);
+      `sequential_partitions`: partitions read sequentially (a month that the read's range
+      covers may rightly be), leaving out the `small` ones;
     - `uid_in_initplan` / `uid_per_row`: auth.uid() computed once per statement, or in a
       condition evaluated per row;
     - `sorts`: whether any plan touching the history sorts."""
@@ -118,13 +138,19 @@ def summary(plans: list[dict]) -> dict[str, Any]:
             if table is not None:
                 touches = True
                 history.setdefault(table, {}).setdefault(name, set()).add(node["Node Type"])
-                if node["Node Type"] == "Seq Scan":
+                if node["Node Type"] == "Seq Scan" and name not in small:
                     (whole if name == table else sequential).add(name)
             if in_initplan and uses_uid(node, ("Output",)):
                 uid_initplan = True
             if not in_initplan and uses_uid(node, CONDITIONS):
                 uid_per_row = True
         sorts = sorts or (touches and "Sort" in kinds)
+    # A partitioned table read sequentially shows as its partitions read sequentially: more
+    # months than any dashboard range covers is the whole table.
+    for table in HISTORY:
+        months = [name for name in sequential if history_table(name) == table]
+        if len(months) > MAX_SEQUENTIAL_MONTHS:
+            whole.add(table)
     return {
         "history": {
             table: {name: sorted(kinds) for name, kinds in sorted(scans.items())}
@@ -141,11 +167,13 @@ def summary(plans: list[dict]) -> dict[str, Any]:
 
 def read_plans(admin_dsn: str, sql: str, params: dict, user_id: Any) -> dict[str, Any]:
     """The summary of a read's custom and generic plans, as the signed-in user."""
+    small = small_partitions(admin_dsn)
     return {
         mode: summary(
             plans_as_user(
                 admin_dsn, sql, params, user_id, (f"plan_cache_mode = {setting}",), prepare=True
-            )
+            ),
+            small,
         )
         for mode, setting in PLAN_MODES.items()
     }
