@@ -1,0 +1,120 @@
+-- Back to the per-day refresher as 20261130190400 defined it, without the set-based rebuild
+-- and the agents' lifetime sums.
+create or replace function private.refresh_usage_rollups()
+returns table (
+  marks integer,
+  days integer,
+  usage_stats_rows integer,
+  rollup_rows integer,
+  failed_days integer
+)
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  taken_users uuid [];
+  taken_from timestamptz [];
+  taken_to timestamptz [];
+  pair record;
+  zone text;
+  state text;
+  detail text;
+begin
+  perform private.require_service_role('refresh_usage_rollups');
+  marks := 0;
+  days := 0;
+  usage_stats_rows := 0;
+  rollup_rows := 0;
+  failed_days := 0;
+
+  -- One refresher at a time; a second one waits, then takes the marks left since.
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('public.refresh_usage_rollups'));
+
+  -- 1. Take the marks, in one statement. Marks committed after its snapshot stay. At most
+  -- 1000 users per run, those marked longest ago first, so that one run stays short (a
+  -- request's statement_timeout, a minute of pg_cron) after a backlog; the next run takes
+  -- the rest, and readers stay exact meanwhile (marked days are read from the ledger).
+  with taken as (
+    delete from private.usage_rollup_marks as m
+    where m.user_id in (
+      select u.user_id from private.usage_rollup_marks as u
+      group by u.user_id
+      order by min(u.id)
+      limit 1000
+    )
+    returning m.user_id, m.from_at, m.to_at
+  )
+  select
+    coalesce(array_agg(t.user_id), '{}'),
+    coalesce(array_agg(t.from_at), '{}'),
+    coalesce(array_agg(t.to_at), '{}'),
+    count(*)::integer
+  into taken_users, taken_from, taken_to, marks
+  from taken as t;
+
+  -- 2. Recompute, each pair in later statements (newer snapshots than the delete's), days
+  -- ascending as update_daily_usage_stats locks them. A pair that fails is recorded in
+  -- private.job_failures and marked again; every other pair is still refreshed.
+  for pair in
+    select p.user_id, p.day
+    from private.usage_mark_days(taken_users, taken_from, taken_to) as p
+    order by p.day, p.user_id
+  loop
+    begin
+      perform pg_catalog.pg_advisory_xact_lock(
+        pg_catalog.hashtext('public.update_daily_usage_stats'), pair.day - date '2000-01-01'
+      );
+      usage_stats_rows := usage_stats_rows
+        + private.refresh_daily_usage_stats_of(pair.day, pair.user_id);
+      rollup_rows := rollup_rows + private.refresh_usage_rollups_of(pair.day, pair.user_id);
+      days := days + 1;
+    exception when others then
+      get stacked diagnostics state = returned_sqlstate, detail = message_text;
+      perform private.record_job_failure(
+        'refresh_usage_rollups', pair.user_id, pair.day::text, state, detail
+      );
+      failed_days := failed_days + 1;
+      zone := coalesce(
+        (select s.time_zone from public.user_settings as s where s.user_id = pair.user_id), 'UTC'
+      );
+      insert into private.usage_rollup_marks (user_id, from_at, to_at)
+      values (
+        pair.user_id,
+        pair.day::timestamp at time zone zone,
+        (pair.day::timestamp + interval '1 day' - interval '1 microsecond') at time zone zone
+      );
+    end;
+  end loop;
+
+  -- 3. The interactions' rollup by UTC date: every date within a day of a local day above.
+  for pair in
+    select distinct p.user_id, p.day + k.k as day
+    from private.usage_mark_days(taken_users, taken_from, taken_to) as p
+    cross join (values (-1), (0), (1)) as k (k)
+    order by 2, 1
+  loop
+    begin
+      rollup_rows := rollup_rows + private.refresh_agent_interactions_of(pair.day, pair.user_id);
+    exception when others then
+      get stacked diagnostics state = returned_sqlstate, detail = message_text;
+      perform private.record_job_failure(
+        'refresh_usage_rollups', pair.user_id, pair.day::text || ' UTC', state, detail
+      );
+      failed_days := failed_days + 1;
+      insert into private.usage_rollup_marks (user_id, from_at, to_at)
+      values (
+        pair.user_id,
+        pair.day::timestamp at time zone 'UTC',
+        (pair.day::timestamp + interval '1 day' - interval '1 microsecond') at time zone 'UTC'
+      );
+    end;
+  end loop;
+  return next;
+end;
+$$;
+
+drop function private.rebuild_usage_rollups_of(uuid [], date []);
+drop function private.refresh_agent_interaction_lifetime(uuid []);
+drop table private.agent_interaction_lifetime;
