@@ -115,6 +115,69 @@ begin
 end;
 $$;
 
+-- usage_mark_days as 20261130190400 defined it, JIT off (20261201020200).
+create or replace function private.usage_mark_days(users uuid [], from_ats timestamptz [], to_ats timestamptz [])
+returns table (user_id uuid, day date)
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+  with marks as (
+    select m.user_id, m.from_at, m.to_at
+    from unnest(users, from_ats, to_ats) as m (user_id, from_at, to_at)
+  ),
+
+  zones as (
+    select u.user_id, coalesce(s.time_zone, 'UTC') as zone
+    from (select distinct m.user_id from marks as m) as u
+    left join public.user_settings as s on s.user_id = u.user_id
+  ),
+
+  rebuilt as (
+    select distinct m.user_id from marks as m where m.from_at is null
+  )
+
+  select distinct x.user_id, x.day
+  from (
+    select m.user_id, g.day::date as day
+    from marks as m
+    inner join zones as z on z.user_id = m.user_id
+    cross join lateral generate_series(
+      (m.from_at at time zone z.zone)::date::timestamp,
+      (m.to_at at time zone z.zone)::date::timestamp,
+      interval '1 day'
+    ) as g (day)
+    where m.from_at is not null
+    union all
+    select e.user_id, (e.started_at at time zone z.zone)::date
+    from private.usage_events as e
+    inner join zones as z on z.user_id = e.user_id
+    where e.user_id in (select r.user_id from rebuilt as r)
+    union all
+    select i.user_id, (i.started_at at time zone z.zone)::date
+    from public.ai_interactions as i
+    inner join zones as z on z.user_id = i.user_id
+    where i.user_id in (select r.user_id from rebuilt as r)
+    union all
+    select c.user_id, c.day from private.agent_interactions_daily as c
+    where c.user_id in (select r.user_id from rebuilt as r)
+    union all
+    select s.user_id, s.date from public.ai_usage_stats as s
+    where s.user_id in (select r.user_id from rebuilt as r)
+    union all
+    select d.user_id, d.day from public.agent_usage_daily as d
+    where d.user_id in (select r.user_id from rebuilt as r)
+    union all
+    select b.user_id, b.day from private.usage_breakdown_daily as b
+    where b.user_id in (select r.user_id from rebuilt as r)
+  ) as x
+  -- Marks of users deleted since are dropped (their rows went with them).
+  where exists (select from auth.users as u where u.id = x.user_id)
+$$;
+alter function private.usage_mark_days(uuid [], timestamptz [], timestamptz [])
+set jit = off;
+
 drop function private.rebuild_usage_rollups_of(uuid [], date []);
 drop function private.refresh_agent_interaction_lifetime(uuid []);
 drop table private.agent_interaction_lifetime;

@@ -97,6 +97,9 @@ declare
   the_day date;
   day_users uuid [];
   one_user uuid;
+  zone text;
+  first_day date;
+  last_day date;
   all_users integer;
   n integer;
 begin
@@ -135,7 +138,7 @@ begin
   -- 2. agent_usage_daily and the breakdown: the pairs' rows go, then the events of every
   -- pair are read once (each run of consecutive days of a user is one range of instants
   -- read by (user_id, started_at), 16 hours wider on each side: every local day lies within
-  -- them) and grouped both ways.
+  -- them, the local date then keeps the run's days) and grouped both ways.
   delete from public.agent_usage_daily as d
   using unnest(rebuild_usage_rollups_of.users, rebuild_usage_rollups_of.days) as p (user_id, day)
   where d.user_id = p.user_id and d.day = p.day;
@@ -147,13 +150,19 @@ begin
   get diagnostics n = row_count;
   rollup_rows := rollup_rows + n;
 
-  with pairs as (
-    select distinct p.user_id, p.day
-    from unnest(rebuild_usage_rollups_of.users, rebuild_usage_rollups_of.days) as p (user_id, day)
-  ),
+  for one_user, zone, first_day, last_day in
+    with pairs as (
+      select distinct p.user_id, p.day
+      from unnest(rebuild_usage_rollups_of.users, rebuild_usage_rollups_of.days) as p (user_id, day)
+    )
 
-  islands as (
-    select g.user_id, min(g.day) as first_day, max(g.day) as last_day
+    select
+      g.user_id,
+      coalesce(
+        (select s.time_zone from public.user_settings as s where s.user_id = g.user_id), 'UTC'
+      ),
+      min(g.day),
+      max(g.day)
     from (
       select
         p.user_id,
@@ -162,97 +171,85 @@ begin
       from pairs as p
     ) as g
     group by g.user_id, g.island
-  ),
-
-  ranges as (
-    select
-      r.user_id,
-      coalesce(s.time_zone, 'UTC') as zone,
-      r.first_day,
-      r.last_day,
-      (r.first_day::timestamp - interval '16 hours') at time zone 'UTC' as lo,
-      ((r.last_day + 1)::timestamp + interval '16 hours') at time zone 'UTC' as hi
-    from islands as r
-    left join public.user_settings as s on r.user_id = s.user_id
-  ),
-
-  events as materialized (
-    select
-      r.user_id, e.day, e.agent_id, e.interaction_id, e.model_call_id, e.vendor_id,
-      e.service_id, e.model_name, e.input_tokens, e.cached_input_tokens,
-      e.cache_write_tokens, e.output_tokens, e.reasoning_tokens, e.cost, e.status,
-      e.latency_ms
-    from ranges as r
-    cross join lateral (
+    order by 1, 3
+  loop
+    -- One statement per run of consecutive days of a user: the user and the instants are
+    -- parameters, so the read goes through the ledger view's arms by (user_id, started_at)
+    -- (a user taken from a join is not pushed into the view's arms: every interaction of
+    -- the table was probed for each user).
+    with events as materialized (
       select
-        (v.started_at at time zone r.zone)::date as day,
+        (v.started_at at time zone zone)::date as day,
         v.agent_id, v.interaction_id, v.model_call_id, v.vendor_id, v.service_id,
         v.model_name, v.input_tokens, v.cached_input_tokens, v.cache_write_tokens,
         v.output_tokens, v.reasoning_tokens, v.cost, v.status, v.latency_ms
       from private.usage_events as v
-      where v.user_id = r.user_id and v.started_at >= r.lo and v.started_at < r.hi
-    ) as e
-    where e.day between r.first_day and r.last_day
-  ),
+      where
+        v.user_id = one_user
+        and v.started_at >= (first_day::timestamp - interval '16 hours') at time zone 'UTC'
+        and v.started_at < ((last_day + 1)::timestamp + interval '16 hours') at time zone 'UTC'
+        and (v.started_at at time zone zone)::date between first_day and last_day
+    ),
 
-  agent_rows as (
-    insert into public.agent_usage_daily (
-      user_id, agent_id, day, calls, interactions, input_tokens, cached_input_tokens,
-      cache_write_tokens, output_tokens, reasoning_tokens, cost, unpriced_calls, failed_calls,
-      cancelled_calls, latency_p50_ms, latency_p95_ms
+    agent_rows as (
+      insert into public.agent_usage_daily (
+        user_id, agent_id, day, calls, interactions, input_tokens, cached_input_tokens,
+        cache_write_tokens, output_tokens, reasoning_tokens, cost, unpriced_calls,
+        failed_calls, cancelled_calls, latency_p50_ms, latency_p95_ms
+      )
+      select
+        one_user,
+        e.agent_id,
+        e.day,
+        count(e.model_call_id),
+        count(distinct e.interaction_id),
+        coalesce(sum(e.input_tokens), 0),
+        coalesce(sum(e.cached_input_tokens), 0),
+        coalesce(sum(e.cache_write_tokens), 0),
+        coalesce(sum(e.output_tokens), 0),
+        coalesce(sum(e.reasoning_tokens), 0),
+        coalesce(sum(e.cost), 0),
+        count(e.model_call_id) filter (where e.cost is null),
+        count(e.model_call_id) filter (where e.status = 'failed'),
+        count(e.model_call_id) filter (where e.status = 'cancelled'),
+        percentile_disc(0.5) within group (order by e.latency_ms),
+        percentile_disc(0.95) within group (order by e.latency_ms)
+      from events as e
+      group by e.day, e.agent_id
+      returning 1
+    ),
+
+    breakdown_rows as (
+      insert into private.usage_breakdown_daily (
+        user_id, day, agent_id, vendor_id, service_id, model_name, calls, unpriced_calls,
+        failed_calls, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens,
+        reasoning_tokens, cost
+      )
+      select
+        one_user,
+        e.day,
+        e.agent_id,
+        e.vendor_id,
+        e.service_id,
+        e.model_name,
+        count(e.model_call_id),
+        count(e.model_call_id) filter (where e.cost is null),
+        count(e.model_call_id) filter (where e.status = 'failed'),
+        coalesce(sum(e.input_tokens), 0),
+        coalesce(sum(e.cached_input_tokens), 0),
+        coalesce(sum(e.cache_write_tokens), 0),
+        coalesce(sum(e.output_tokens), 0),
+        coalesce(sum(e.reasoning_tokens), 0),
+        coalesce(sum(e.cost), 0)
+      from events as e
+      group by e.day, e.agent_id, e.vendor_id, e.service_id, e.model_name
+      returning 1
     )
-    select
-      e.user_id,
-      e.agent_id,
-      e.day,
-      count(e.model_call_id),
-      count(distinct e.interaction_id),
-      coalesce(sum(e.input_tokens), 0),
-      coalesce(sum(e.cached_input_tokens), 0),
-      coalesce(sum(e.cache_write_tokens), 0),
-      coalesce(sum(e.output_tokens), 0),
-      coalesce(sum(e.reasoning_tokens), 0),
-      coalesce(sum(e.cost), 0),
-      count(e.model_call_id) filter (where e.cost is null),
-      count(e.model_call_id) filter (where e.status = 'failed'),
-      count(e.model_call_id) filter (where e.status = 'cancelled'),
-      percentile_disc(0.5) within group (order by e.latency_ms),
-      percentile_disc(0.95) within group (order by e.latency_ms)
-    from events as e
-    group by e.user_id, e.day, e.agent_id
-    returning 1
-  ),
 
-  breakdown_rows as (
-    insert into private.usage_breakdown_daily (
-      user_id, day, agent_id, vendor_id, service_id, model_name, calls, unpriced_calls,
-      failed_calls, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens,
-      reasoning_tokens, cost
-    )
-    select
-      e.user_id,
-      e.day,
-      e.agent_id,
-      e.vendor_id,
-      e.service_id,
-      e.model_name,
-      count(e.model_call_id),
-      count(e.model_call_id) filter (where e.cost is null),
-      count(e.model_call_id) filter (where e.status = 'failed'),
-      coalesce(sum(e.input_tokens), 0),
-      coalesce(sum(e.cached_input_tokens), 0),
-      coalesce(sum(e.cache_write_tokens), 0),
-      coalesce(sum(e.output_tokens), 0),
-      coalesce(sum(e.reasoning_tokens), 0),
-      coalesce(sum(e.cost), 0)
-    from events as e
-    group by e.user_id, e.day, e.agent_id, e.vendor_id, e.service_id, e.model_name
-    returning 1
-  )
-
-  select ((select count(*) from agent_rows) + (select count(*) from breakdown_rows))::integer
-  into n;
-  rollup_rows := rollup_rows + n;
+    select ((select count(*) from agent_rows) + (select count(*) from breakdown_rows))::integer
+    into n;
+    rollup_rows := rollup_rows + n;
+  end loop;
 
   -- 3. The interactions' rollup by UTC date: every date within a day of a pair's local day
   -- (as the per-day path), each run of consecutive dates one range of (user_id, started_at).
@@ -358,6 +355,80 @@ comment on function private.rebuild_usage_rollups_of(uuid [], date []) is
 'Recomputes, set-based, every rollup of the (user, local day) pairs given as two arrays of the same length: ai_usage_stats (days ascending, under update_daily_usage_stats'' per-day lock), agent_usage_daily and private.usage_breakdown_daily (one read of the pairs'' events), private.agent_interactions_daily (the UTC dates within a day of each pair). Equal to the per-day functions called for each pair. Returns the ai_usage_stats rows and rollup rows written (deleted and inserted). Called by private.refresh_usage_rollups when a run has many days.';
 revoke execute on function private.rebuild_usage_rollups_of(uuid [], date [])
 from public, anon, authenticated, service_role;
+
+-- The days a set of marks stands for, the rebuilt users' days read without the ledger
+-- view's per-interaction probe (JIT off, as 20261201020200 set it).
+create or replace function private.usage_mark_days(users uuid [], from_ats timestamptz [], to_ats timestamptz [])
+returns table (user_id uuid, day date)
+language sql
+stable
+security invoker
+set search_path = ''
+set jit = off
+as $$
+  with marks as (
+    select m.user_id, m.from_at, m.to_at
+    from unnest(users, from_ats, to_ats) as m (user_id, from_at, to_at)
+  ),
+
+  zones as (
+    select u.user_id, coalesce(s.time_zone, 'UTC') as zone
+    from (select distinct m.user_id from marks as m) as u
+    left join public.user_settings as s on s.user_id = u.user_id
+  ),
+
+  rebuilt as (
+    select distinct m.user_id from marks as m where m.from_at is null
+  )
+
+  select distinct x.user_id, x.day
+  from (
+    select m.user_id, g.day::date as day
+    from marks as m
+    inner join zones as z on z.user_id = m.user_id
+    cross join lateral generate_series(
+      (m.from_at at time zone z.zone)::date::timestamp,
+      (m.to_at at time zone z.zone)::date::timestamp,
+      interval '1 day'
+    ) as g (day)
+    where m.from_at is not null
+    union all
+    -- The ledger's days of a rebuilt user, read from its tables rather than through
+    -- private.usage_events (whose per-interaction probe, planned for arrays of unknown
+    -- content, ran over every interaction of the table for each such user: minutes with
+    -- 140 users marked whole). Every call's day and every deleted interaction's day: a
+    -- superset of the events' days (an interaction with calls is no event of its own; its
+    -- day, recomputed, simply has no row).
+    select c.user_id, (c.started_at at time zone z.zone)::date
+    from public.model_calls as c
+    inner join zones as z on z.user_id = c.user_id
+    where c.user_id in (select r.user_id from rebuilt as r)
+    union all
+    select d.user_id, (d.started_at at time zone z.zone)::date
+    from private.deleted_interactions as d
+    inner join zones as z on z.user_id = d.user_id
+    where d.user_id in (select r.user_id from rebuilt as r)
+    union all
+    select i.user_id, (i.started_at at time zone z.zone)::date
+    from public.ai_interactions as i
+    inner join zones as z on z.user_id = i.user_id
+    where i.user_id in (select r.user_id from rebuilt as r)
+    union all
+    select c.user_id, c.day from private.agent_interactions_daily as c
+    where c.user_id in (select r.user_id from rebuilt as r)
+    union all
+    select s.user_id, s.date from public.ai_usage_stats as s
+    where s.user_id in (select r.user_id from rebuilt as r)
+    union all
+    select d.user_id, d.day from public.agent_usage_daily as d
+    where d.user_id in (select r.user_id from rebuilt as r)
+    union all
+    select b.user_id, b.day from private.usage_breakdown_daily as b
+    where b.user_id in (select r.user_id from rebuilt as r)
+  ) as x
+  -- Marks of users deleted since are dropped (their rows went with them).
+  where exists (select from auth.users as u where u.id = x.user_id)
+$$;
 
 -- The refresher: the same marks, pairs, locks and failure isolation; the set-based path for
 -- runs of at least 64 (user, day) pairs; the lifetime rows of the users it touched.
