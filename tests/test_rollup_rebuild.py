@@ -87,7 +87,7 @@ def make_history(db, rng: random.Random, days: int = 40) -> tuple[list[str], lis
         return START + timedelta(minutes=rng.randrange(0, days * 24 * 60))
 
     interactions = []
-    for n in range(160):
+    for _ in range(160):
         aid = rng.choice(agents)
         (iid,) = db.execute(
             "insert into public.ai_interactions (agent_id, user_id, title, started_at,"
@@ -187,8 +187,11 @@ def per_day(db, pair_users: list, pair_days: list) -> None:
         db.execute("select private.refresh_daily_usage_stats_of(%s, %s)", (day, user))
         db.execute("select private.refresh_usage_rollups_of(%s, %s)", (day, user))
     utc = sorted(
-        {(d + timedelta(days=k), u) for u, d in zip(pair_users, pair_days, strict=True)
-         for k in (-1, 0, 1)}
+        {
+            (d + timedelta(days=k), u)
+            for u, d in zip(pair_users, pair_days, strict=True)
+            for k in (-1, 0, 1)
+        }
     )
     for day, user in utc:
         db.execute("select private.refresh_agent_interactions_of(%s, %s)", (day, user))
@@ -263,22 +266,22 @@ def test_the_per_day_path_keeps_the_lifetime_sums(db):
     assert len(pair_users) < 64
     refresh(db)
     assert lifetime_mismatches(db, users) == []
-    assert db.execute(
-        "select count(*) from private.agent_interaction_lifetime where user_id = any(%s::uuid[])",
-        (users,),
-    ).fetchone()[0] > 0
-    db.execute(
-        "delete from public.ai_interactions where agent_id = %s", (agents[0],)
+    assert (
+        db.execute(
+            "select count(*) from private.agent_interaction_lifetime"
+            " where user_id = any(%s::uuid[])",
+            (users,),
+        ).fetchone()[0]
+        > 0
     )
+    db.execute("delete from public.ai_interactions where agent_id = %s", (agents[0],))
     refresh(db)
     assert lifetime_mismatches(db, users) == []
 
 
 def test_the_pairs_must_match(db):
     with pytest.raises(psycopg.errors.InvalidParameterValue, match="days"):
-        db.execute(
-            "select * from private.rebuild_usage_rollups_of(array[gen_random_uuid()], '{}')"
-        )
+        db.execute("select * from private.rebuild_usage_rollups_of(array[gen_random_uuid()], '{}')")
 
 
 def test_a_mark_committed_during_a_set_based_refresh_is_kept(fresh_db):
@@ -301,9 +304,12 @@ def test_a_mark_committed_during_a_set_based_refresh_is_kept(fresh_db):
         marks, days, _, _, failed = refresh(ref)
         assert days >= 64 and failed == 0
         writer.commit()
-        assert ref.execute(
-            "select count(*) from private.usage_rollup_marks where user_id = %s", (users[0],)
-        ).fetchone()[0] == 1
+        assert (
+            ref.execute(
+                "select count(*) from private.usage_rollup_marks where user_id = %s", (users[0],)
+            ).fetchone()[0]
+            == 1
+        )
         before = ref.execute(
             "select coalesce(sum(calls), 0) from public.agent_usage_daily where user_id = %s",
             (users[0],),
