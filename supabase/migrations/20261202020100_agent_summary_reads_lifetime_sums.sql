@@ -176,7 +176,8 @@ grant execute on function private.agent_lifetime_totals() to authenticated, serv
 create or replace view public.agent_summary
 with (security_invoker = true)
 as
-select
+-- The columns keep their order (a replaced view cannot reorder them).
+select  -- noqa: ST06
   a.id,
   a.name,
   a.description,
@@ -223,8 +224,13 @@ left join lateral (
 left join private.agent_lifetime_totals() as t on a.id = t.agent_id
 left join lateral (
   select
-    x.interaction_count, x.total_input_tokens, x.total_output_tokens, x.total_cost,
-    x.last_used_at, x.avg_satisfaction, x.avg_usefulness
+    x.interaction_count,
+    x.total_input_tokens,
+    x.total_output_tokens,
+    x.total_cost,
+    x.last_used_at,
+    x.avg_satisfaction,
+    x.avg_usefulness
   from private.agent_interaction_totals(a.id, null, null) as x
   where t.agent_id is null
   -- Kept a subquery: its condition is then a one-time filter deciding whether to call the
