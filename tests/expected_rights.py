@@ -937,6 +937,8 @@ PRIVATE_EXECUTE: dict[str, set[str]] = {
     "refresh_usage_rollups": {"service_role"},
     # The body of get_agent_usage_summary and agent_summary's usage columns (reads rollups).
     "agent_interaction_totals": {"authenticated", "service_role"},
+    # agent_summary's usage columns for the caller's own agents (issue 12, lifetime sums).
+    "agent_lifetime_totals": {"authenticated", "service_role"},
     # The definer bodies of the corrections of usage (issue 10, the ledger).
     "correct_interaction_usage": {"service_role"},
     "reprice_model_calls": {"service_role"},

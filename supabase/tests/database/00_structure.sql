@@ -108,6 +108,7 @@ select is(
   array[
     'private.admit_model_call(uuid,numeric,text,text,integer)',
     'private.agent_interaction_totals(uuid,timestamp with time zone,timestamp with time zone)',
+    'private.agent_lifetime_totals()',
     'private.budget_status(uuid)',
     'private.cancel_task(uuid)',
     'private.claim_idempotency_key(text,integer,uuid)',
@@ -120,7 +121,7 @@ select is(
     'private.store_user_api_key(text,text,text,text)',
     'private.update_agent_activity_score(uuid)'
   ],
-  'the security definer functions signed-in users reach (through public invoker RPCs) are the accepted ones: keys, activity score, model calls, cost breakdown, agent usage totals, budgets, task cancel, idempotency key claims'
+  'the security definer functions signed-in users reach (through public invoker RPCs) are the accepted ones: keys, activity score, model calls, cost breakdown, agent usage totals (per agent and the caller''s lifetime sums), budgets, task cancel, idempotency key claims'
 );
 
 -- Every foreign key is served by an index that leads with its columns.
