@@ -618,3 +618,47 @@ def test_one_refresh_takes_at_most_a_thousand_users(db):
     assert first[0] == 1000 and first[1] == 0
     assert db.execute("select count(*) from private.usage_rollup_marks").fetchone()[0] == 1
     assert refresh(db)[0] == 1
+
+
+def usage_rows(db, user: str) -> list[tuple]:
+    """The user's rollups and daily statistics, as a refresh left them."""
+    return (
+        agent_days(db, user)
+        + db.execute(
+            "select s.date, s.total_interactions, s.total_input_tokens, s.total_output_tokens,"
+            " s.total_cost, s.vendor_usage from public.ai_usage_stats as s"
+            " where s.user_id = %s order by 1",
+            (user,),
+        ).fetchall()
+    )
+
+
+def rebuilt(db, user: str) -> list[tuple]:
+    """What a rebuild of every day of the user gives (a mark of the whole user)."""
+    db.execute("insert into private.usage_rollup_marks (user_id) values (%s)", (user,))
+    refresh(db)
+    return usage_rows(db, user)
+
+
+def test_a_first_call_recorded_the_next_day_refreshes_the_interactions_day(db):
+    """An interaction without calls is an event of its own, on its day; its first call,
+    recorded on the next day, ends that. record_model_call sets the interaction's totals
+    from its calls (an update of the interaction, which marks the interaction's day), so
+    the refresh equals a rebuild. (Writes of model_calls other than the record functions are
+    the owner's alone: no API role may insert, update or delete calls.)"""
+    user = new_user(db)
+    agent = new_agent(db, user)
+    (interaction,) = db.execute(
+        "insert into public.ai_interactions (agent_id, user_id, title, input_tokens,"
+        " output_tokens, total_cost, started_at)"
+        " values (%s, %s, 'late night', 500, 50, 0.5, %s) returning id::text",
+        (agent, user, datetime(2026, 5, 1, 23, 50, tzinfo=UTC)),
+    ).fetchone()
+    refresh(db)
+    before = usage_rows(db, user)
+    assert before == rebuilt(db, user)
+    record(db, agent, datetime(2026, 5, 2, 0, 10, tzinfo=UTC), interaction_id=interaction)
+    refresh(db)
+    after = usage_rows(db, user)
+    assert after != before
+    assert after == rebuilt(db, user)
