@@ -229,3 +229,110 @@ def test_a_referenced_catalog_row_is_neither_deleted_nor_rekeyed(db):
         (user,),
     ).fetchone()
     assert n == 2
+
+
+def refusal(db, entries: list) -> tuple[str, str]:
+    with (
+        pytest.raises(psycopg.Error) as err,
+        request(db, claims_for("service_role")),
+    ):
+        db.execute("select * from public.record_model_calls(%s)", (Jsonb(entries),))
+    return err.value.sqlstate, err.value.diag.message_primary
+
+
+@pytest.mark.parametrize(
+    ("entries", "message"),
+    [
+        # A UUID uuid_in would take but the API's form does not (braces, odd hyphens): refused
+        # as a type, before an earlier entry's bad value.
+        (
+            [{"input_tokens": -1}, {"agent_id": "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}"}],
+            "calls[1].agent_id: must be a UUID",
+        ),
+        (
+            [{"input_tokens": -1}, {"interaction_id": "a0ee-bc99-9c0b-4ef8-bb6d-6bb9-bd38-0a11"}],
+            "calls[1].interaction_id: must be a UUID",
+        ),
+        # Not a UUID at all (a cast fails): named, the value not quoted, before any time.
+        (
+            [{"started_at": "yesterday-ish"}, {"agent_id": "not-a-uuid"}],
+            "calls[1].agent_id: must be a UUID",
+        ),
+        (
+            [{"agent_id": "AGENT"}, {"input_tokens": "many"}],
+            "calls[0].agent_id: must be a UUID",
+        ),
+        # Within an entry, the fields in their fixed order (integers before UUIDs).
+        ([{"agent_id": "x", "input_tokens": 1.5}], "calls[0].input_tokens: must be an integer"),
+        ([{"latency_ms": 2147483648}], "calls[0].latency_ms: must be an integer"),
+        ([{"metadata": [1]}], "calls[0].metadata: must be a JSON object of at most 16 KiB"),
+        ([{"cost": "1e"}], "calls[0].cost: must be a decimal number"),
+        ([{"cost": True}], "calls[0].cost: must be a decimal number"),
+        ([{"model_name": 5}], "calls[0].model_name: must be a string"),
+        ([{}, 7], "calls[1]: must be a JSON object"),
+        ([{"agent_id": None, "zeta": 1, "alpha": 2}], "calls[0].unknown keys alpha, zeta"),
+        ([{"": 1}], "calls[0].unknown keys "),
+        ([{"started_at": "never"}], "calls[0].started_at: must be an ISO 8601 time"),
+        (
+            [{"input_tokens": 1}, {"ended_at": "soon"}],
+            "calls[1].ended_at: must be an ISO 8601 time",
+        ),
+    ],
+)
+def test_batch_type_refusals_keep_their_messages_and_order(db, entries, message):
+    assert refusal(db, entries) == ("22023", message)
+
+
+def test_batch_takes_uuids_in_every_form_the_api_accepts(db):
+    user = make_user(db)
+    agent = make_agent(db, user)
+    forms = [agent, agent.upper(), agent.replace("-", ""), agent.replace("-", "", 2)]
+    with request(db, claims_for("service_role")):
+        rows = db.execute(
+            "select agent_id::text from public.record_model_calls(%s)",
+            (Jsonb([{"agent_id": f} for f in forms]),),
+        ).fetchall()
+    assert rows == [(agent,)] * 4
+
+
+def test_batch_returns_its_rows_as_written(db):
+    """The rows returned are the rows in model_calls, column for column (created_at, the cost
+    at its scale included), whether every entry was written or some key was retried."""
+    service = "openai_ingest_returned"
+    add_service(
+        db, service, [("p", AT - timedelta(days=30), None, "2.5", None, None, "10", None, "0.001")]
+    )
+    user = make_user(db)
+    agent = make_agent(db, user, service=service)
+    first = [
+        {
+            "agent_id": agent,
+            "input_tokens": 1000,
+            "output_tokens": 7,
+            "started_at": AT.isoformat(),
+            "idempotency_key": "returned-1",
+            "metadata": {"k": [1, "x"]},
+        },
+        {"agent_id": agent, "cost": "0.5", "started_at": AT.isoformat()},
+        {"agent_id": agent, "input_tokens": 1, "reasoning_tokens": 3, "started_at": AT.isoformat()},
+    ]
+    retried = [
+        {"agent_id": agent, "input_tokens": 5, "idempotency_key": "returned-2"},
+        {"agent_id": agent, "input_tokens": 9, "idempotency_key": "returned-1"},
+        {"agent_id": agent, "input_tokens": 6, "idempotency_key": "returned-2"},
+    ]
+    for entries, claims in (
+        (first, claims_for("service_role")),
+        (retried, claims_for("authenticated", user)),
+    ):
+        with request(db, claims):
+            returned = db.execute(
+                "select r::text from public.record_model_calls(%s) as r", (Jsonb(entries),)
+            ).fetchall()
+        stored = db.execute(
+            "select m::text from unnest(%s::uuid[]) with ordinality as r (id, n)"
+            " join public.model_calls as m on m.id = r.id order by r.n",
+            ([row[0].split(",")[0].strip("(") for row in returned],),
+        ).fetchall()
+        assert returned == stored
+    assert [r[0].split(",")[7] for r in returned] == ["5", "1000", "5"]
