@@ -53,6 +53,31 @@ def uses_uid(node: dict, keys: tuple[str, ...]) -> bool:
     return any(marker in text for marker in UID_MARKERS)
 
 
+def explaining(conn: psycopg.Connection, analyze: bool = False) -> list[dict]:
+    """From now on, the plan of every statement `conn` runs, nested ones included, is
+    appended (as JSON) to the list returned. `conn` must be a superuser's."""
+    plans: list[dict] = []
+    conn.add_notice_handler(
+        lambda d: (
+            plans.append(json.loads(d.message_primary.split("plan:", 1)[1]))
+            if "plan:" in (d.message_primary or "")
+            else None
+        )
+    )
+    conn.execute("load 'auto_explain'")
+    for setting, value in (
+        ("log_min_duration", "0"),
+        ("log_nested_statements", "on"),
+        ("log_format", "json"),
+        ("log_verbose", "on"),
+        ("log_level", "notice"),
+        ("log_analyze", "on" if analyze else "off"),
+        ("log_timing", "off"),
+    ):
+        conn.execute(f"set auto_explain.{setting} = '{value}'")
+    return plans
+
+
 def plans_as_user(
     admin_dsn: str,
     sql: str,
@@ -66,26 +91,8 @@ def plans_as_user(
     `user_id` is None), nested statements of functions included; with `analyze`, the rows
     each node really read; with `prepare`, the query is a named prepared statement (so
     `plan_cache_mode` in `settings` decides between its custom and generic plan)."""
-    plans: list[dict] = []
     with psycopg.connect(admin_dsn) as conn:
-        conn.add_notice_handler(
-            lambda d: (
-                plans.append(json.loads(d.message_primary.split("plan:", 1)[1]))
-                if "plan:" in (d.message_primary or "")
-                else None
-            )
-        )
-        conn.execute("load 'auto_explain'")
-        for setting, value in (
-            ("log_min_duration", "0"),
-            ("log_nested_statements", "on"),
-            ("log_format", "json"),
-            ("log_verbose", "on"),
-            ("log_level", "notice"),
-            ("log_analyze", "on" if analyze else "off"),
-            ("log_timing", "off"),
-        ):
-            conn.execute(f"set auto_explain.{setting} = '{value}'")
+        plans = explaining(conn, analyze)
         for setting in settings:
             conn.execute(f"set {setting}")
         if user_id is None:
