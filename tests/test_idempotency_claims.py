@@ -75,7 +75,10 @@ def test_an_expired_claim_no_longer_holds_the_key(db):
     assert claim(db, alice, "old") is False, "an unexpired claim still holds"
 
 
-def test_two_claims_racing_for_one_key_give_it_to_one(database):
+@pytest.mark.parametrize(("first_ends", "second_claims"), [("commit", False), ("rollback", True)])
+def test_two_claims_racing_for_one_key(database, first_ends, second_claims):
+    """The second claim waits for the first transaction: claims nothing when it commits,
+    the key when it rolls back."""
     with psycopg.connect(database, autocommit=True) as setup:
         alice = make_user(setup)
     try:
@@ -88,29 +91,9 @@ def test_two_claims_racing_for_one_key_give_it_to_one(database):
             assert claim(first, alice, "race") is True  # not committed yet
             racing = Background(second, lambda c: (claim(c, alice, "race"), c.commit())[0])
             wait_until_blocked(observer, racing.pid)
-            first.commit()
-            assert racing.join() is False
+            getattr(first, first_ends)()
+            assert racing.join() is second_claims
             assert held(observer, alice) == ["race"]
-    finally:
-        with psycopg.connect(database, autocommit=True) as cleanup:
-            cleanup.execute("delete from auth.users where id = %s", (alice,))
-
-
-def test_a_race_with_a_claim_that_is_rolled_back_claims_the_key(database):
-    with psycopg.connect(database, autocommit=True) as setup:
-        alice = make_user(setup)
-    try:
-        with (
-            psycopg.connect(database) as first,
-            psycopg.connect(database) as second,
-            psycopg.connect(database, autocommit=True) as observer,
-        ):
-            first.execute("select 1")
-            assert claim(first, alice, "race") is True
-            racing = Background(second, lambda c: (claim(c, alice, "race"), c.commit())[0])
-            wait_until_blocked(observer, racing.pid)
-            first.rollback()
-            assert racing.join() is True
     finally:
         with psycopg.connect(database, autocommit=True) as cleanup:
             cleanup.execute("delete from auth.users where id = %s", (alice,))
