@@ -273,17 +273,9 @@ def test_dashboard_plans_read_the_history_by_index_with_auth_uid_in_initplans(sm
     dsn, admin_dsn, _ = small
     with psycopg.connect(dsn) as conn:
         reads, user_id = bench.dashboard_reads(conn)
-        # A partition holding a handful of rows (this month's, on the first of a month) is
-        # rightly read sequentially; a month of history is not.
-        small_partitions = {
-            name
-            for (name,) in conn.execute(
-                "select c.relname::text from pg_inherits as i"
-                " join pg_class as c on c.oid = i.inhrelid"
-                " where i.inhparent in ('public.model_calls'::regclass,"
-                "   'public.ai_interactions'::regclass) and c.reltuples < 1000"
-            )
-        }
+    # A partition holding a handful of rows (this month's, on the first of a month) is
+    # rightly read sequentially; a month of history is not.
+    small_partitions = bench.plans.small_partitions(admin_dsn)
     for read in reads:
         plans = plans_as_user(admin_dsn, read.user_sql, read.params, user_id)
         assert plans, read.name
