@@ -171,11 +171,13 @@ def edit_history(db, rng: random.Random, users: list[str]) -> None:
 
 
 def marked_pairs(db) -> tuple[list, list]:
+    # One aggregate query, so the three arrays list the marks in the same order (three
+    # subqueries may each take their own plan: an index-only scan lists the users sorted).
     rows = db.execute(
-        "select p.user_id, p.day from private.usage_mark_days("
-        " (select array_agg(m.user_id) from private.usage_rollup_marks as m),"
-        " (select array_agg(m.from_at) from private.usage_rollup_marks as m),"
-        " (select array_agg(m.to_at) from private.usage_rollup_marks as m)) as p"
+        "select p.user_id, p.day from ("
+        "  select array_agg(m.user_id) as u, array_agg(m.from_at) as f, array_agg(m.to_at) as t"
+        "  from private.usage_rollup_marks as m) as a"
+        " cross join lateral private.usage_mark_days(a.u, a.f, a.t) as p"
         " order by p.day, p.user_id"
     ).fetchall()
     return [r[0] for r in rows], [r[1] for r in rows]
