@@ -20,25 +20,20 @@ import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import Jsonb
+from test_isolation_matrix import parse_table
 
+import expected_rights as declared
 from agentsdb.plans import HISTORY, history_table, plans_as_user, small_partitions, walk
 from agentsdb.request import claims_for, request
 
 # (parent relation, embed name = function, target relation, to-one): every relationship the
-# foreign keys gave and the functions give back. The reverse embeds from the catalog and from
-# ai_agents to model_calls are not restored (decisions.md, "Embedding restored by computed
-# relationships").
+# foreign keys gave and the functions give back, as tests/expected_rights.py declares them
+# (EMBEDS, probed by the isolation matrix as every caller). The reverse embeds from the
+# catalog and from ai_agents to model_calls are not restored (decisions.md, "Embedding
+# restored by computed relationships").
 EMBEDS = [
-    ("ai_interactions", "interaction_messages", "interaction_messages", False),
-    ("interaction_messages", "ai_interactions", "ai_interactions", True),
-    ("recent_interactions", "interaction_messages", "interaction_messages", False),
-    ("interaction_messages", "recent_interactions", "recent_interactions", True),
-    ("model_calls", "vendors", "vendors", True),
-    ("model_calls", "vendor_services", "vendor_services", True),
-    ("model_calls", "service_prices", "service_prices", True),
-    ("model_calls", "ai_agents", "ai_agents", True),
-    ("model_calls", "ai_interactions", "ai_interactions", True),
-    ("ai_interactions", "model_calls", "model_calls", False),
+    (row["parent"], row["name"], row["target"], row["to"] == "one")
+    for row in parse_table(declared.EMBEDS)
 ]
 
 # PostgREST's schema cache query for computed relationships (PostgREST
@@ -162,8 +157,7 @@ def expected(conn: psycopg.Connection, parent: str, name: str, parent_id: str) -
         " where t.interaction_id = p.id and t.user_id = p.user_id",
     }
     rows = conn.execute(
-        f"select t.id::text from public.{parent} p, public.{joins[parent, name]}"
-        " and p.id = %s",
+        f"select t.id::text from public.{parent} p, public.{joins[parent, name]} and p.id = %s",
         (parent_id,),
     ).fetchall()
     return {r[0] for r in rows}
@@ -278,9 +272,11 @@ def test_anon_reads_nothing_through_an_embed(db, parent, name, target, to_one):
         (f"select t.* from public.{name}(%s::public.{parent}) as t", (row,)),
         (embed_sql(parent, name, to_one, "true"), ()),
     ):
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            with request(db, claims_for("anon"), read_only=True):
-                db.execute(sql, args)
+        with (
+            pytest.raises(psycopg.errors.InsufficientPrivilege),
+            request(db, claims_for("anon"), read_only=True),
+        ):
+            db.execute(sql, args)
 
 
 def test_a_to_one_embed_returns_at_most_one_row_even_for_a_repeated_id(db):
@@ -358,9 +354,10 @@ def test_embeds_read_the_history_by_index_per_parent_row(fresh_db, cluster):
     }
     problems = []
     for parent, name, target, to_one in EMBEDS:
-        sql = embed_sql(
-            parent, name, to_one, f'"public"."{parent}"."user_id" = %(user)s'
-        ) + f' order by "public"."{parent}"."created_at" desc limit 50'
+        sql = (
+            embed_sql(parent, name, to_one, f'"public"."{parent}"."user_id" = %(user)s')
+            + f' order by "public"."{parent}"."created_at" desc limit 50'
+        )
         plans = plans_as_user(admin_dsn, sql, {"user": alice}, alice, analyze=True)
         body_scans = 0
         for plan in plans[:-1]:  # the function bodies' statements; the last is the request
