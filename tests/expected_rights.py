@@ -882,6 +882,26 @@ FUNCTIONS = """
     release_idempotency_key        deny  -      -         -         allow  required
 """
 
+# Computed relationships: functions PostgREST embeds through (`parent?select=*,name(*)`),
+# not RPCs (their one argument is unnamed). `to`: one (rows 1) or many. Each is called with
+# the caller's target parent row (own: alice's on her private agent; other, public: bob's on
+# his private or public agent, forged: the function accepts any row value); RLS decides.
+# Executable by the roles that read both sides (PUBLIC_EXECUTE). The catalog is readable by
+# every signed-in user; bob's public agent by alice.
+EMBEDS = """
+parent               name                 target               to   anon own   other  public service
+ai_interactions      interaction_messages interaction_messages many deny allow filter filter allow
+interaction_messages ai_interactions      ai_interactions      one  deny allow filter filter allow
+recent_interactions  interaction_messages interaction_messages many deny allow filter filter allow
+interaction_messages recent_interactions  recent_interactions  one  deny allow filter filter allow
+model_calls          vendors              vendors              one  deny allow allow  allow  allow
+model_calls          vendor_services      vendor_services      one  deny allow allow  allow  allow
+model_calls          service_prices       service_prices       one  deny allow allow  allow  allow
+model_calls          ai_agents            ai_agents            one  deny allow filter allow  allow
+model_calls          ai_interactions      ai_interactions      one  deny allow filter filter allow
+ai_interactions      model_calls          model_calls          many deny allow filter filter allow
+"""
+
 # A value for every function parameter that has no default (parameters with defaults are left
 # out, as a PostgREST caller may). AGENT and USER are filled in per caller.
 ARGUMENTS: dict[str, object] = {
@@ -1011,6 +1031,16 @@ PUBLIC_EXECUTE: dict[str, set[str]] = {
     "add_task": {"authenticated", "service_role"},
     "claim_idempotency_key": {"authenticated", "service_role"},
     "release_idempotency_key": {"authenticated", "service_role"},
+    # Computed relationships (EMBEDS; interaction_messages and ai_interactions are each two
+    # functions, one per parent relation).
+    "interaction_messages": {"authenticated", "service_role"},
+    "ai_interactions": {"authenticated", "service_role"},
+    "recent_interactions": {"authenticated", "service_role"},
+    "vendors": {"authenticated", "service_role"},
+    "vendor_services": {"authenticated", "service_role"},
+    "service_prices": {"authenticated", "service_role"},
+    "ai_agents": {"authenticated", "service_role"},
+    "model_calls": {"authenticated", "service_role"},
 }
 
 # The API roles that hold USAGE on schema private: those the invoker RPCs above run as.

@@ -139,6 +139,14 @@ def test_every_rpc_is_probed(conns):
         " cross join (values ('authenticated'), ('service_role'), ('anon')) as r (role)"
         " where p.pronamespace = 'public'::regnamespace and p.prokind = 'f'"
         " and p.pronargs > 0 and has_function_privilege(r.role, p.oid, 'execute')"
+        # Computed relationships (one unnamed argument of a relation's row type, a
+        # relation's rows returned) are embeds, not RPCs: PostgREST has no /rpc for them.
+        # tests/test_embedding.py and the isolation matrix (EMBEDS) probe them.
+        " and not (p.pronargs = 1 and coalesce(p.proargnames[1], '') = ''"
+        "  and p.proargtypes[0] in (select c.reltype from pg_class as c"
+        "   where c.relkind in ('r', 'v', 'm', 'f', 'p'))"
+        "  and p.prorettype in (select c.reltype from pg_class as c"
+        "   where c.relkind in ('r', 'v', 'm', 'f', 'p')))"
     ).fetchall()
     assert sorted(executable) == sorted(CALLS), "probe every executable RPC: update CALLS"
 

@@ -195,15 +195,60 @@ def discover_relations(conn: psycopg.Connection, schemas: list[str]) -> dict[str
     return relations
 
 
-def discover_functions(conn: psycopg.Connection, schemas: list[str]) -> list[Function]:
+# PostgREST's test for a computed relationship (SchemaCache.hs, allComputedRels): one
+# argument of a relation's row type, a relation's row type returned. PostgREST embeds
+# through such a function (`parent?select=*,name(*)`); with that one argument unnamed it
+# is no RPC (/rpc takes named arguments).
+COMPUTED_RELATIONSHIP = """
+  p.pronargs = 1 and coalesce(p.proargnames[1], '') = ''
+  and p.proargtypes[0] in (select c.reltype from pg_catalog.pg_class as c
+                           where c.relkind in ('v', 'r', 'm', 'f', 'p'))
+  and p.prorettype in (select c.reltype from pg_catalog.pg_class as c
+                       where c.relkind in ('v', 'r', 'm', 'f', 'p'))
+"""
+
+
+@dataclass
+class Embed:
+    parent: str
+    name: str
+    target: str
+    to_one: bool
+    oid: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.parent} -> {self.name}"
+
+
+def discover_embeds(conn: psycopg.Connection, schemas: list[str]) -> list[Embed]:
+    """Every computed relationship whose function lives in an exposed schema."""
     rows = conn.execute(
-        """
+        f"""
+        select arg.typname::text, p.proname::text, ret.typname::text,
+          not p.proretset or p.prorows = 1, p.oid
+        from pg_catalog.pg_proc as p
+        join pg_catalog.pg_namespace as n on n.oid = p.pronamespace
+        join pg_catalog.pg_type as arg on arg.oid = p.proargtypes[0]
+        join pg_catalog.pg_type as ret on ret.oid = p.prorettype
+        where n.nspname = any (%s) and {COMPUTED_RELATIONSHIP}
+        order by 1, 2
+        """,
+        (schemas,),
+    ).fetchall()
+    return [Embed(*row) for row in rows]
+
+
+def discover_functions(conn: psycopg.Connection, schemas: list[str]) -> list[Function]:
+    """Every function PostgREST offers at /rpc (computed relationships are embeds)."""
+    rows = conn.execute(
+        f"""
         select p.oid, n.nspname, p.proname, p.pronargs, p.pronargdefaults,
-          coalesce(p.proargnames, '{}'), coalesce(p.proargmodes::text[], '{}'),
+          coalesce(p.proargnames, '{{}}'), coalesce(p.proargmodes::text[], '{{}}'),
           array(select pg_catalog.format_type(t, null) from unnest(p.proargtypes) as t)
         from pg_catalog.pg_proc as p
         join pg_catalog.pg_namespace as n on n.oid = p.pronamespace
-        where n.nspname = any (%s)
+        where n.nspname = any (%s) and not ({COMPUTED_RELATIONSHIP})
         order by n.nspname, p.proname
         """,
         (schemas,),
@@ -313,6 +358,7 @@ class World:
     scanner: Scanner
     relations: dict[str, Relation]
     functions: list[Function]
+    embeds: list[Embed]
 
     def claims(self, caller: str) -> dict[str, Any]:
         if caller == "anon":
@@ -485,6 +531,7 @@ def build_world(conn: psycopg.Connection, schemas: list[str]) -> World:
         scanner=Scanner(needles),
         relations=discover_relations(conn, schemas),
         functions=discover_functions(conn, schemas),
+        embeds=discover_embeds(conn, schemas),
     )
 
 
@@ -836,6 +883,18 @@ def test_every_exposed_object_is_declared(world):
                 )
     for name in sorted(set(function_rows) - set(names)):
         problems.append(f"{name}(): declared but not exposed any more: remove it")
+    embed_rows = {(r["parent"], r["name"]): r for r in parse_table(declared.EMBEDS)}
+    for embed in world.embeds:
+        row = embed_rows.get((embed.parent, embed.name))
+        if row is None:
+            problems.append(f"{embed.label}: new computed relationship: {declare} (EMBEDS)")
+        elif (row["target"], row["to"]) != (embed.target, "one" if embed.to_one else "many"):
+            problems.append(
+                f"{embed.label}: gives {embed.target} (to-{'one' if embed.to_one else 'many'}),"
+                f" declared {row['target']} (to-{row['to']})"
+            )
+    for parent, name in sorted(set(embed_rows) - {(e.parent, e.name) for e in world.embeds}):
+        problems.append(f"{parent} -> {name}: declared in EMBEDS but not exposed any more")
     print(
         f"\nmatrix: {len(relations)} relations, "
         f"{sum(len(r.columns) for r in relations.values())} columns, "
@@ -931,6 +990,63 @@ def test_every_function_as_every_caller_matches_the_declaration(world):
             problems.append(f"{function.name}(): PUBLIC may execute it")
     print(f"\nfunction calls: {tried} probes over {len(world.functions)} functions")
     assert not problems, report("Function outcomes differ from tests/expected_rights.py", problems)
+    assert not world.scanner.findings, report("Secrets received", world.scanner.findings)
+
+
+# The agent a parent row of an embed belongs to (messages: through their interaction).
+AGENT_OF_ROW = {
+    "interaction_messages": "(select i.agent_id from public.ai_interactions as i"
+    " where i.id = p.interaction_id and i.user_id = p.user_id)",
+}
+
+
+def embed_parent_row(world: World, embed: Embed, caller: str) -> str | None:
+    """The caller's target parent row as text, read as postgres: alice's on her private agent
+    (own, anon, service), bob's on his private agent (other) or on his public agent
+    (public). A client can send any row value: the function must decide by RLS alone."""
+    target = caller if caller in ("other", "public") else "own"
+    user = world.bob if target in ("other", "public") else world.alice
+    agent = AGENT_OF_ROW.get(embed.parent, "p.agent_id")
+    row = world.conn.execute(
+        sql.SQL("select p::text from {} as p where p.user_id = %s and {} = %s limit 1").format(
+            sql.Identifier("public", embed.parent), sql.SQL(agent)
+        ),
+        (user, world.agents[target]),
+    ).fetchone()
+    return row and row[0]
+
+
+def test_every_embed_as_every_caller_matches_the_declaration(world):
+    """Each computed relationship called as PostgREST calls it, with the target parent row
+    (forged for other and public: the function takes any row value), as every caller."""
+    problems, tried = [], 0
+    embed_rows = {(r["parent"], r["name"]): r for r in parse_table(declared.EMBEDS)}
+    for embed in world.embeds:
+        row = embed_rows.get((embed.parent, embed.name))
+        if row is None:
+            continue  # reported by test_every_exposed_object_is_declared
+        statement = sql.SQL("select t.* from {}(%s::{}) as t").format(
+            sql.Identifier("public", embed.name), sql.Identifier("public", embed.parent)
+        )
+        for caller in ("anon", "own", "other", "public", "service"):
+            parent_row = embed_parent_row(world, embed, caller)
+            if parent_row is None:
+                problems.append(f"{embed.label}: the world has no {caller} {embed.parent} row")
+                continue
+            tried += 1
+            with world.conn.transaction(force_rollback=True):
+                got = attempt(world, embed.label, caller, statement, (parent_row,)).outcome()
+            if got != row[caller]:
+                problems.append(f"{embed.label} as {caller}: expected {row[caller]}, got {got}")
+        if world.conn.execute(
+            "select exists (select from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner)))"
+            " as a where a.grantee = 0) from pg_catalog.pg_proc as p where p.oid = %s",
+            (embed.oid,),
+        ).fetchone()[0]:
+            problems.append(f"{embed.label}: PUBLIC may execute it")
+    print(f"\nembeds: {tried} probes over {len(world.embeds)} computed relationships")
+    assert tried, "no computed relationship probed"
+    assert not problems, report("Embeds differ from tests/expected_rights.py", problems)
     assert not world.scanner.findings, report("Secrets received", world.scanner.findings)
 
 

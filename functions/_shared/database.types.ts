@@ -597,6 +597,47 @@ export type Database = {
           usefulness_rating: number | null
           user_id: string
           vendor_id: string | null
+          interaction_messages: {
+            content: string | null
+            content_purged_at: string | null
+            content_search: unknown
+            created_at: string
+            id: string
+            interaction_id: string
+            metadata: NonNullable<Json>
+            model_call_id: string | null
+            position: number
+            role: string
+            tokens: number
+            user_id: string
+          } | null
+          model_calls: {
+            agent_id: string
+            cache_write_tokens: number
+            cached_input_tokens: number
+            cost: number | null
+            cost_supplied: boolean
+            created_at: string
+            ended_at: string | null
+            error_code: string | null
+            error_message: string | null
+            id: string
+            idempotency_key: string | null
+            input_tokens: number
+            interaction_id: string | null
+            latency_ms: number | null
+            metadata: NonNullable<Json>
+            model_name: string | null
+            output_tokens: number
+            price_id: string | null
+            reasoning_tokens: number
+            service_id: string | null
+            started_at: string
+            status: string
+            time_to_first_token_ms: number | null
+            user_id: string
+            vendor_id: string
+          } | null
         }
         Insert: {
           agent_id: string
@@ -976,6 +1017,66 @@ export type Database = {
           role: string
           tokens: number
           user_id: string
+          ai_interactions: {
+            agent_id: string
+            content_preview: string | null
+            created_at: string
+            description: string | null
+            duration_minutes: number | null
+            ended_at: string | null
+            external_id: string | null
+            external_link: string | null
+            external_metadata: NonNullable<Json>
+            feedback_notes: string | null
+            full_content: string | null
+            id: string
+            input_tokens: number
+            interaction_type_id: string | null
+            keywords: string[]
+            output_tokens: number
+            satisfaction_rating: number | null
+            service_id: string | null
+            started_at: string
+            status: string
+            tags: string[]
+            title: string
+            total_cost: number | null
+            updated_at: string
+            usefulness_rating: number | null
+            user_id: string
+            vendor_id: string | null
+          } | null
+          recent_interactions: {
+            agent_id: string | null
+            agent_name: string | null
+            content_preview: string | null
+            created_at: string | null
+            description: string | null
+            duration_minutes: number | null
+            ended_at: string | null
+            external_id: string | null
+            external_link: string | null
+            id: string | null
+            input_tokens: number | null
+            interaction_type_color: string | null
+            interaction_type_icon: string | null
+            interaction_type_id: string | null
+            interaction_type_name: string | null
+            model_name: string | null
+            output_tokens: number | null
+            satisfaction_rating: number | null
+            service_display_name: string | null
+            service_id: string | null
+            started_at: string | null
+            status: string | null
+            tags: string[] | null
+            title: string | null
+            total_cost: number | null
+            usefulness_rating: number | null
+            user_id: string | null
+            vendor_id: string | null
+            vendor_name: string | null
+          } | null
         }
         Insert: {
           content?: string | null
@@ -1073,6 +1174,97 @@ export type Database = {
           time_to_first_token_ms: number | null
           user_id: string
           vendor_id: string
+          ai_agents: {
+            activity_score: number
+            capabilities: NonNullable<Json>
+            configuration: NonNullable<Json>
+            created_at: string
+            description: string | null
+            id: string
+            is_active: boolean
+            is_favorite: boolean
+            is_public: boolean
+            last_used_at: string | null
+            model_name: string | null
+            name: string
+            notes: string | null
+            service_id: string | null
+            status: string
+            system_prompt: string | null
+            tags: string[]
+            updated_at: string
+            usage_count: number
+            user_id: string
+            vendor_id: string
+          } | null
+          ai_interactions: {
+            agent_id: string
+            content_preview: string | null
+            created_at: string
+            description: string | null
+            duration_minutes: number | null
+            ended_at: string | null
+            external_id: string | null
+            external_link: string | null
+            external_metadata: NonNullable<Json>
+            feedback_notes: string | null
+            full_content: string | null
+            id: string
+            input_tokens: number
+            interaction_type_id: string | null
+            keywords: string[]
+            output_tokens: number
+            satisfaction_rating: number | null
+            service_id: string | null
+            started_at: string
+            status: string
+            tags: string[]
+            title: string
+            total_cost: number | null
+            updated_at: string
+            usefulness_rating: number | null
+            user_id: string
+            vendor_id: string | null
+          } | null
+          service_prices: {
+            cache_write_per_million: number | null
+            cached_input_per_million: number | null
+            created_at: string
+            currency: string
+            id: string
+            input_per_million: number | null
+            listed_on: string | null
+            notes: string | null
+            output_per_million: number | null
+            per_request: number | null
+            reasoning_per_million: number | null
+            service_id: string
+            source_url: string | null
+            updated_at: string
+            valid_during: unknown
+            valid_from: string
+            valid_until: string | null
+          } | null
+          vendor_services: {
+            created_at: string
+            description: string | null
+            display_name: string
+            id: string
+            is_active: boolean
+            service_name: string
+            updated_at: string
+            vendor_id: string
+          } | null
+          vendors: {
+            auth_type: string
+            base_url: string | null
+            created_at: string
+            description: string | null
+            id: string
+            is_active: boolean
+            name: string
+            updated_at: string
+          } | null
         }
         Insert: {
           agent_id: string
@@ -1521,6 +1713,20 @@ export type Database = {
           user_id: string | null
           vendor_id: string | null
           vendor_name: string | null
+          interaction_messages: {
+            content: string | null
+            content_purged_at: string | null
+            content_search: unknown
+            created_at: string
+            id: string
+            interaction_id: string
+            metadata: NonNullable<Json>
+            model_call_id: string | null
+            position: number
+            role: string
+            tokens: number
+            user_id: string
+          } | null
         }
         Relationships: [
           {
@@ -1702,6 +1908,117 @@ export type Database = {
         Args: { after?: string; agent_id: string }
         Returns: string
       }
+      ai_agents: {
+        Args: { "": Database["public"]["Tables"]["model_calls"]["Row"] }
+        Returns: {
+          activity_score: number
+          capabilities: NonNullable<Json>
+          configuration: NonNullable<Json>
+          created_at: string
+          description: string | null
+          id: string
+          is_active: boolean
+          is_favorite: boolean
+          is_public: boolean
+          last_used_at: string | null
+          model_name: string | null
+          name: string
+          notes: string | null
+          service_id: string | null
+          status: string
+          system_prompt: string | null
+          tags: string[]
+          updated_at: string
+          usage_count: number
+          user_id: string
+          vendor_id: string
+        }
+        SetofOptions: {
+          from: "model_calls"
+          to: "ai_agents"
+          isOneToOne: true
+          isSetofReturn: true
+        }
+      }
+      ai_interactions:
+        | {
+            Args: {
+              "": Database["public"]["Tables"]["interaction_messages"]["Row"]
+            }
+            Returns: {
+              agent_id: string
+              content_preview: string | null
+              created_at: string
+              description: string | null
+              duration_minutes: number | null
+              ended_at: string | null
+              external_id: string | null
+              external_link: string | null
+              external_metadata: NonNullable<Json>
+              feedback_notes: string | null
+              full_content: string | null
+              id: string
+              input_tokens: number
+              interaction_type_id: string | null
+              keywords: string[]
+              output_tokens: number
+              satisfaction_rating: number | null
+              service_id: string | null
+              started_at: string
+              status: string
+              tags: string[]
+              title: string
+              total_cost: number | null
+              updated_at: string
+              usefulness_rating: number | null
+              user_id: string
+              vendor_id: string | null
+            }
+            SetofOptions: {
+              from: "interaction_messages"
+              to: "ai_interactions"
+              isOneToOne: true
+              isSetofReturn: true
+            }
+          }
+        | {
+            Args: { "": Database["public"]["Tables"]["model_calls"]["Row"] }
+            Returns: {
+              agent_id: string
+              content_preview: string | null
+              created_at: string
+              description: string | null
+              duration_minutes: number | null
+              ended_at: string | null
+              external_id: string | null
+              external_link: string | null
+              external_metadata: NonNullable<Json>
+              feedback_notes: string | null
+              full_content: string | null
+              id: string
+              input_tokens: number
+              interaction_type_id: string | null
+              keywords: string[]
+              output_tokens: number
+              satisfaction_rating: number | null
+              service_id: string | null
+              started_at: string
+              status: string
+              tags: string[]
+              title: string
+              total_cost: number | null
+              updated_at: string
+              usefulness_rating: number | null
+              user_id: string
+              vendor_id: string | null
+            }
+            SetofOptions: {
+              from: "model_calls"
+              to: "ai_interactions"
+              isOneToOne: true
+              isSetofReturn: true
+            }
+          }
       archive_agent: {
         Args: { agent_id: string; reason?: string }
         Returns: {
@@ -2059,13 +2376,140 @@ export type Database = {
         Args: { service_id?: string; user_id: string; vendor_id: string }
         Returns: string
       }
+      interaction_messages:
+        | {
+            Args: { "": Database["public"]["Tables"]["ai_interactions"]["Row"] }
+            Returns: {
+              content: string | null
+              content_purged_at: string | null
+              content_search: unknown
+              created_at: string
+              id: string
+              interaction_id: string
+              metadata: NonNullable<Json>
+              model_call_id: string | null
+              position: number
+              role: string
+              tokens: number
+              user_id: string
+            }[]
+            SetofOptions: {
+              from: "ai_interactions"
+              to: "interaction_messages"
+              isOneToOne: false
+              isSetofReturn: true
+            }
+          }
+        | {
+            Args: {
+              "": Database["public"]["Views"]["recent_interactions"]["Row"]
+            }
+            Returns: {
+              content: string | null
+              content_purged_at: string | null
+              content_search: unknown
+              created_at: string
+              id: string
+              interaction_id: string
+              metadata: NonNullable<Json>
+              model_call_id: string | null
+              position: number
+              role: string
+              tokens: number
+              user_id: string
+            }[]
+            SetofOptions: {
+              from: "recent_interactions"
+              to: "interaction_messages"
+              isOneToOne: false
+              isSetofReturn: true
+            }
+          }
       is_agent_active_now: {
         Args: { agent_id: string; at?: string }
         Returns: boolean
       }
+      model_calls: {
+        Args: { "": Database["public"]["Tables"]["ai_interactions"]["Row"] }
+        Returns: {
+          agent_id: string
+          cache_write_tokens: number
+          cached_input_tokens: number
+          cost: number | null
+          cost_supplied: boolean
+          created_at: string
+          ended_at: string | null
+          error_code: string | null
+          error_message: string | null
+          id: string
+          idempotency_key: string | null
+          input_tokens: number
+          interaction_id: string | null
+          latency_ms: number | null
+          metadata: NonNullable<Json>
+          model_name: string | null
+          output_tokens: number
+          price_id: string | null
+          reasoning_tokens: number
+          service_id: string | null
+          started_at: string
+          status: string
+          time_to_first_token_ms: number | null
+          user_id: string
+          vendor_id: string
+        }[]
+        SetofOptions: {
+          from: "ai_interactions"
+          to: "model_calls"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
       purge_message_content: {
         Args: { older_than_days: number }
         Returns: number
+      }
+      recent_interactions: {
+        Args: {
+          "": Database["public"]["Tables"]["interaction_messages"]["Row"]
+        }
+        Returns: {
+          agent_id: string | null
+          agent_name: string | null
+          content_preview: string | null
+          created_at: string | null
+          description: string | null
+          duration_minutes: number | null
+          ended_at: string | null
+          external_id: string | null
+          external_link: string | null
+          id: string | null
+          input_tokens: number | null
+          interaction_type_color: string | null
+          interaction_type_icon: string | null
+          interaction_type_id: string | null
+          interaction_type_name: string | null
+          model_name: string | null
+          output_tokens: number | null
+          satisfaction_rating: number | null
+          service_display_name: string | null
+          service_id: string | null
+          started_at: string | null
+          status: string | null
+          tags: string[] | null
+          title: string | null
+          total_cost: number | null
+          usefulness_rating: number | null
+          user_id: string | null
+          vendor_id: string | null
+          vendor_name: string | null
+        }
+        SetofOptions: {
+          from: "interaction_messages"
+          to: "recent_interactions"
+          isOneToOne: true
+          isSetofReturn: true
+        }
       }
       record_model_call: {
         Args: {
@@ -2276,6 +2720,34 @@ export type Database = {
           role: string
         }[]
       }
+      service_prices: {
+        Args: { "": Database["public"]["Tables"]["model_calls"]["Row"] }
+        Returns: {
+          cache_write_per_million: number | null
+          cached_input_per_million: number | null
+          created_at: string
+          currency: string
+          id: string
+          input_per_million: number | null
+          listed_on: string | null
+          notes: string | null
+          output_per_million: number | null
+          per_request: number | null
+          reasoning_per_million: number | null
+          service_id: string
+          source_url: string | null
+          updated_at: string
+          valid_during: unknown
+          valid_from: string
+          valid_until: string | null
+        }
+        SetofOptions: {
+          from: "model_calls"
+          to: "service_prices"
+          isOneToOne: true
+          isSetofReturn: true
+        }
+      }
       set_agent_status: {
         Args: { agent_id: string; reason?: string; status: string }
         Returns: {
@@ -2370,6 +2842,44 @@ export type Database = {
       update_daily_usage_stats: {
         Args: { target_date?: string }
         Returns: number
+      }
+      vendor_services: {
+        Args: { "": Database["public"]["Tables"]["model_calls"]["Row"] }
+        Returns: {
+          created_at: string
+          description: string | null
+          display_name: string
+          id: string
+          is_active: boolean
+          service_name: string
+          updated_at: string
+          vendor_id: string
+        }
+        SetofOptions: {
+          from: "model_calls"
+          to: "vendor_services"
+          isOneToOne: true
+          isSetofReturn: true
+        }
+      }
+      vendors: {
+        Args: { "": Database["public"]["Tables"]["model_calls"]["Row"] }
+        Returns: {
+          auth_type: string
+          base_url: string | null
+          created_at: string
+          description: string | null
+          id: string
+          is_active: boolean
+          name: string
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "model_calls"
+          to: "vendors"
+          isOneToOne: true
+          isSetofReturn: true
+        }
       }
     }
     Enums: {

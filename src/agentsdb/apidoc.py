@@ -36,7 +36,36 @@ from pg_proc as p
 where p.pronamespace = 'public'::regnamespace and p.prokind = 'f'
   and exists (select from unnest(%(roles)s::text[]) as r
               where has_function_privilege(r, p.oid, 'execute'))
+  and not ({computed})
 order by p.proname, pg_get_function_identity_arguments(p.oid)
+"""
+
+# PostgREST's test for a computed relationship (its schema cache, allComputedRels): one
+# argument of a relation's row type and a relation's row type returned. PostgREST embeds
+# through such a function (`parent?select=*,name(*)`); its argument unnamed, it is no RPC.
+COMPUTED = """
+  p.pronargs = 1 and coalesce(p.proargnames[1], '') = ''
+  and p.proargtypes[0] in (select c.reltype from pg_class as c
+                           where c.relkind in ('r', 'v', 'm', 'f', 'p'))
+  and p.prorettype in (select c.reltype from pg_class as c
+                       where c.relkind in ('r', 'v', 'm', 'f', 'p'))
+"""
+FUNCTIONS = FUNCTIONS.format(computed=COMPUTED)
+
+EMBEDS = f"""
+select arg.typname as parent, p.proname as name, ret.typname as target,
+       not p.proretset or p.prorows = 1 as to_one,
+       case p.provolatile when 'v' then 'volatile' when 's' then 'stable' else 'immutable' end
+         as volatility,
+       p.prosecdef as definer,
+       obj_description(p.oid, 'pg_proc') as comment,
+       array(select r from unnest(%(roles)s::text[]) as r
+             where has_function_privilege(r, p.oid, 'execute')) as who
+from pg_proc as p
+join pg_type as arg on arg.oid = p.proargtypes[0]
+join pg_type as ret on ret.oid = p.prorettype
+where p.pronamespace = 'public'::regnamespace and {COMPUTED}
+order by arg.typname, p.proname
 """
 
 RELATIONS = """
@@ -101,6 +130,20 @@ def render(conn: psycopg.Connection) -> str:
         out.write(f"```sql\n{name}({arguments})\n  returns {result}\n```\n\n")
         security = "security definer" if definer else "security invoker"
         out.write(f"- {volatility}, {security}; callable by: {_who(who)}\n\n")
+        out.write(_text(comment) + "\n")
+
+    embeds = conn.execute(EMBEDS, params).fetchall()
+    out.write("\n## Embeds (computed relationships)\n\n")
+    out.write("Functions PostgREST embeds through, as it would through a foreign key: ")
+    out.write("`GET /rest/v1/PARENT?select=*,NAME(*)` (supabase-js ")
+    out.write("`from(PARENT).select('*, NAME(*)')`); not callable at `/rpc`.\n")
+    for parent, name, target, to_one, volatility, definer, comment, who in embeds:
+        out.write(f"\n### `{parent}?select=*,{name}(*)`\n\n")
+        out.write(f"```sql\n{name}({parent})\n  returns setof {target}")
+        out.write(f"{' rows 1' if to_one else ''}\n```\n\n")
+        security = "security definer" if definer else "security invoker"
+        many = "to-one (an object or null)" if to_one else "to-many (an array)"
+        out.write(f"- {many}; {volatility}, {security}; embeddable by: {_who(who)}\n\n")
         out.write(_text(comment) + "\n")
 
     for label, kinds in (("Views", {"v", "m"}), ("Tables", {"r", "p"})):

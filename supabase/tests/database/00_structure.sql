@@ -1,6 +1,6 @@
 begin;
 \ir helpers.psql
-select plan(14);
+select plan(16);
 
 -- The helpers act as PostgREST would.
 select tests.create_user('alice');
@@ -54,6 +54,67 @@ select is(
   ),
   '{}'::text [],
   'every security definer function pins search_path'
+);
+
+-- Computed relationships: functions PostgREST embeds through (one argument of a relation's
+-- row type, a relation's row type returned), restoring the embeds lost with foreign keys
+-- (20261203030000, 20261203030100; tests/expected_rights.py EMBEDS).
+select is(
+  array(
+    select p.proname || '(' || t.typname || ')'
+    from pg_proc as p
+    inner join pg_type as t on p.proargtypes[0] = t.oid
+    where
+      p.pronamespace = 'public'::regnamespace
+      and p.pronargs = 1
+      and t.typrelid in (
+        select c.oid from pg_class as c
+        where c.relkind in ('r', 'v', 'm', 'f', 'p')
+      )
+      and p.prorettype in (
+        select c.reltype from pg_class as c
+        where c.relkind in ('r', 'v', 'm', 'f', 'p')
+      )
+    order by 1
+  ),
+  array[
+    'ai_agents(model_calls)',
+    'ai_interactions(interaction_messages)',
+    'ai_interactions(model_calls)',
+    'interaction_messages(ai_interactions)',
+    'interaction_messages(recent_interactions)',
+    'model_calls(ai_interactions)',
+    'recent_interactions(interaction_messages)',
+    'service_prices(model_calls)',
+    'vendor_services(model_calls)',
+    'vendors(model_calls)'
+  ],
+  'the computed relationships PostgREST embeds through are exactly these'
+);
+select is(
+  array(
+    select p.oid::regprocedure::text
+    from pg_proc as p
+    inner join pg_type as t on p.proargtypes[0] = t.oid
+    where
+      p.pronamespace = 'public'::regnamespace
+      and p.pronargs = 1
+      and t.typrelid in (
+        select c.oid from pg_class as c
+        where c.relkind in ('r', 'v', 'm', 'f', 'p')
+      )
+      and p.prorettype in (
+        select c.reltype from pg_class as c
+        where c.relkind in ('r', 'v', 'm', 'f', 'p')
+      )
+      and (
+        p.provolatile <> 's' or p.prosecdef or p.proconfig is distinct from '{"search_path=\"\""}'
+        or coalesce(p.proargnames[1], '') <> ''
+        or has_function_privilege('anon', p.oid, 'execute')
+      )
+  ),
+  '{}'::text [],
+  'each computed relationship is stable, security invoker, search_path pinned, its row unnamed (no /rpc), not for anon'
 );
 
 -- Every view in the exposed schema is security_invoker.
