@@ -7,6 +7,9 @@
 -- - The parsing statement computes each entry's problem once (a subquery kept with offset 0:
 --   the aggregates read it four times, and each copy re-ran every check), and tells whether
 --   the batch names interactions (no second pass over the rows).
+-- - The keys are claimed by a plain insert, the calls written by another; only when a key is
+--   already recorded (23505) does the statement claiming key by key (ON CONFLICT DO NOTHING)
+--   run instead, as before.
 
 create or replace function private.record_model_calls(calls jsonb)
 returns setof public.model_calls
@@ -323,21 +326,22 @@ begin
   -- model_calls_check_references). The priced rows are the rows written (created_at
   -- is now(), the column's default, set in step 2).
   priced := array(select p from private.price_model_calls(resolved) as p);
-  with claimed as (
-    -- IDEMPOTENCY: the batch's keys are claimed in private.model_call_keys first, in this
-    -- same statement, in entry order (the first entry of a key repeated in the batch claims
-    -- it); an entry whose key is already recorded (an earlier request, an earlier entry, a
-    -- concurrent retry once its first writer commits) claims nothing and writes no call, and
-    -- step 6 returns the first record of that key instead.
+  -- IDEMPOTENCY: the batch's keys are claimed in private.model_call_keys first, in entry
+  -- order (the first entry of a key repeated in the batch claims it); an entry whose key is
+  -- already recorded (an earlier request, an earlier entry, a concurrent retry once its first
+  -- writer commits) claims nothing and writes no call, and step 6 returns the first record of
+  -- that key instead.
+  begin
+    -- The usual case, no key recorded before: a plain insert claims every key (no arbiter
+    -- probe and confirmation per key, as ON CONFLICT makes), then every call is written. A
+    -- key recorded before, repeated in the batch, or committed meanwhile by a concurrent
+    -- first writer (the insert waits for it, as the arbiter does) fails the insert with
+    -- 23505: the block's writes are undone and the statement below claims key by key.
     insert into private.model_call_keys as k (user_id, idempotency_key, model_call_id, started_at)
     select r.user_id, r.idempotency_key, r.id, r.started_at
     from unnest(resolved) with ordinality as r
     where r.idempotency_key is not null
-    order by r.ordinality
-    on conflict do nothing
-    returning k.model_call_id
-  ),
-  inserted as (
+    order by r.ordinality;
     insert into public.model_calls as m (
       id, user_id, agent_id, interaction_id, vendor_id, service_id, model_name, input_tokens,
       cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost, price_id,
@@ -351,11 +355,39 @@ begin
       p.time_to_first_token_ms, p.status, p.error_code, p.error_message, p.started_at,
       p.ended_at, p.metadata, p.idempotency_key, p.created_at
     -- (in the order given: the function returns the calls in order, and unnest keeps it)
-    from unnest(priced) as p
-    where p.idempotency_key is null or p.id in (select c.model_call_id from claimed as c)
-    returning 1
-  )
-  select count(*) into written from inserted;
+    from unnest(priced) as p;
+    written := cardinality(priced);
+  exception when unique_violation then
+    -- (the keys claimed in the same statement as the calls are written)
+    with claimed as (
+      insert into private.model_call_keys as k (user_id, idempotency_key, model_call_id, started_at)
+      select r.user_id, r.idempotency_key, r.id, r.started_at
+      from unnest(resolved) with ordinality as r
+      where r.idempotency_key is not null
+      order by r.ordinality
+      on conflict do nothing
+      returning k.model_call_id
+    ),
+    inserted as (
+      insert into public.model_calls as m (
+        id, user_id, agent_id, interaction_id, vendor_id, service_id, model_name, input_tokens,
+        cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost, price_id,
+        cost_supplied, latency_ms, time_to_first_token_ms, status, error_code, error_message,
+        started_at, ended_at, metadata, idempotency_key, created_at
+      )
+      select
+        p.id, p.user_id, p.agent_id, p.interaction_id, p.vendor_id, p.service_id, p.model_name,
+        p.input_tokens, p.cached_input_tokens, p.cache_write_tokens, p.output_tokens,
+        p.reasoning_tokens, p.cost, p.price_id, p.cost_supplied, p.latency_ms,
+        p.time_to_first_token_ms, p.status, p.error_code, p.error_message, p.started_at,
+        p.ended_at, p.metadata, p.idempotency_key, p.created_at
+      -- (in the order given: the function returns the calls in order, and unnest keeps it)
+      from unnest(priced) as p
+      where p.idempotency_key is null or p.id in (select c.model_call_id from claimed as c)
+      returning 1
+    )
+    select count(*) into written from inserted;
+  end;
 
   if has_interactions then
     -- 5. Each interaction's totals: the sums of its calls.
