@@ -297,7 +297,10 @@ def refusal(db, entries: list) -> tuple[str, str]:
         ),
         # Values a typed read would take as they are: a number in a string, a number for a
         # string or a time, a string for the metadata.
-        ([{"input_tokens": -1}, {"input_tokens": "5"}], "calls[1].input_tokens: must be an integer"),
+        (
+            [{"input_tokens": -1}, {"input_tokens": "5"}],
+            "calls[1].input_tokens: must be an integer",
+        ),
         ([{"input_tokens": -1}, {"status": 1}], "calls[1].status: must be a string"),
         (
             [{"input_tokens": -1}, {"started_at": 20260101}],
@@ -318,9 +321,21 @@ def test_batch_type_refusals_keep_their_messages_and_order(db, entries, message)
 # Values of every JSON type for each field, right and wrong: the batch function must refuse a
 # batch exactly as its entry-by-entry type pass names it, whatever the order of problems.
 FIELD_VALUES = {
-    "agent_id": [None, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "A0EEBC999C0B4EF8BB6D6BB9BD380A11",
-                 "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}", "nope", 5, True],
-    "interaction_id": [None, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12", "a0ee-bc99-9c0b-4ef8-bb6d-6bb9-bd38-0a12", 1],
+    "agent_id": [
+        None,
+        "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+        "A0EEBC999C0B4EF8BB6D6BB9BD380A11",
+        "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}",
+        "nope",
+        5,
+        True,
+    ],
+    "interaction_id": [
+        None,
+        "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12",
+        "a0ee-bc99-9c0b-4ef8-bb6d-6bb9-bd38-0a12",
+        1,
+    ],
     "input_tokens": [None, 0, 10, -1, 1.0, 1.5, 2147483647, 2147483648, -2147483649, "3", [1], {}],
     "cached_input_tokens": [None, 3, 0.25, "x"],
     "output_tokens": [None, 7, -7, 9e99, False],
@@ -354,7 +369,7 @@ def random_entry(rng: random.Random):
 
 
 def test_batch_refuses_types_as_its_entry_by_entry_pass_names_them(db):
-    rng = random.Random(20261203)
+    rng = random.Random(20261203)  # noqa: S311 (test data, not secrets)
     checked = 0
     for _ in range(400):
         entries = [random_entry(rng) for _ in range(rng.randint(1, 4))]
