@@ -436,3 +436,43 @@ def test_batch_returns_its_rows_as_written(db):
         ).fetchall()
         assert returned == stored
     assert [r[0].split(",")[7] for r in returned] == ["5", "1000", "5"]
+
+
+def test_a_batch_with_a_recorded_key_after_new_ones_writes_each_call_once(db):
+    """Keys are claimed in entry order; a key already recorded (or repeated in the batch)
+    after new ones makes the batch claim key by key: every new call is written once, each
+    key claimed once, and every entry answers with its key's first record."""
+    user = make_user(db)
+    agent = make_agent(db, user)
+    claims = claims_for("authenticated", user)
+    with request(db, claims):
+        (first,) = db.execute(
+            "select id::text from public.record_model_calls(%s)",
+            (Jsonb([{"agent_id": agent, "input_tokens": 1, "idempotency_key": "old"}]),),
+        ).fetchone()
+    batch = [
+        {"agent_id": agent, "input_tokens": 2, "idempotency_key": "new-1"},
+        {"agent_id": agent, "input_tokens": 3},
+        {"agent_id": agent, "input_tokens": 4, "idempotency_key": "new-2"},
+        {"agent_id": agent, "input_tokens": 5, "idempotency_key": "old"},
+        {"agent_id": agent, "input_tokens": 6, "idempotency_key": "new-2"},
+    ]
+    with request(db, claims):
+        returned = db.execute(
+            "select id::text, input_tokens from public.record_model_calls(%s)", (Jsonb(batch),)
+        ).fetchall()
+    assert [r[1] for r in returned] == [2, 3, 4, 1, 4]
+    assert returned[3][0] == first
+    assert returned[4][0] == returned[2][0]
+    stored = db.execute(
+        "select input_tokens, idempotency_key from public.model_calls where user_id = %s"
+        " order by input_tokens",
+        (user,),
+    ).fetchall()
+    assert stored == [(1, "old"), (2, "new-1"), (3, None), (4, "new-2")]
+    keys = db.execute(
+        "select k.idempotency_key, k.model_call_id::text from private.model_call_keys as k"
+        " where k.user_id = %s order by k.idempotency_key",
+        (user,),
+    ).fetchall()
+    assert keys == [("new-1", returned[0][0]), ("new-2", returned[2][0]), ("old", first)]
