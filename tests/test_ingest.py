@@ -277,10 +277,110 @@ def refusal(db, entries: list) -> tuple[str, str]:
             [{"input_tokens": 1}, {"ended_at": "soon"}],
             "calls[1].ended_at: must be an ISO 8601 time",
         ),
+        # Integers: a fraction or a value beyond integer is a type, named before an earlier
+        # entry's bad value or time (the parsing statement reads them as numbers first).
+        (
+            [{"input_tokens": -1}, {"output_tokens": 2.5}],
+            "calls[1].output_tokens: must be an integer",
+        ),
+        (
+            [{"input_tokens": -1}, {"time_to_first_token_ms": -2147483649}],
+            "calls[1].time_to_first_token_ms: must be an integer",
+        ),
+        (
+            [{"started_at": "never"}, {"cached_input_tokens": 0.5}],
+            "calls[1].cached_input_tokens: must be an integer",
+        ),
+        (
+            [{"latency_ms": 10, "time_to_first_token_ms": 20}, {"reasoning_tokens": 1e20}],
+            "calls[1].reasoning_tokens: must be an integer",
+        ),
+        # Values a typed read would take as they are: a number in a string, a number for a
+        # string or a time, a string for the metadata.
+        (
+            [{"input_tokens": -1}, {"input_tokens": "5"}],
+            "calls[1].input_tokens: must be an integer",
+        ),
+        ([{"input_tokens": -1}, {"status": 1}], "calls[1].status: must be a string"),
+        (
+            [{"input_tokens": -1}, {"started_at": 20260101}],
+            "calls[1].started_at: must be an ISO 8601 time",
+        ),
+        (
+            [{"input_tokens": -1}, {"metadata": "{}"}],
+            "calls[1].metadata: must be a JSON object of at most 16 KiB",
+        ),
+        ([{"input_tokens": -1}, {"cost": " 1"}], "calls[1].cost: must be a decimal number"),
+        ([{"input_tokens": -1}, {"cost": "NaN"}], "calls[1].cost: must be a decimal number"),
     ],
 )
 def test_batch_type_refusals_keep_their_messages_and_order(db, entries, message):
     assert refusal(db, entries) == ("22023", message)
+
+
+# Values of every JSON type for each field, right and wrong: the batch function must refuse a
+# batch exactly as its entry-by-entry type pass names it, whatever the order of problems.
+FIELD_VALUES = {
+    "agent_id": [
+        None,
+        "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+        "A0EEBC999C0B4EF8BB6D6BB9BD380A11",
+        "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}",
+        "nope",
+        5,
+        True,
+    ],
+    "interaction_id": [
+        None,
+        "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12",
+        "a0ee-bc99-9c0b-4ef8-bb6d-6bb9-bd38-0a12",
+        1,
+    ],
+    "input_tokens": [None, 0, 10, -1, 1.0, 1.5, 2147483647, 2147483648, -2147483649, "3", [1], {}],
+    "cached_input_tokens": [None, 3, 0.25, "x"],
+    "output_tokens": [None, 7, -7, 9e99, False],
+    "reasoning_tokens": [None, 1, 1.1],
+    "latency_ms": [None, 100, 100.5, "100"],
+    "time_to_first_token_ms": [None, 50, 500, 50.5],
+    "service_id": [None, "openai_gpt_4o", 1, ["x"]],
+    "vendor_id": [None, "openai", True],
+    "model_name": [None, "m", "a b", 3],
+    "status": [None, "failed", "odd", 0],
+    "error_code": [None, "E", " ", {}],
+    "error_message": [None, "msg", 2],
+    "started_at": [None, "2026-03-10T12:00:00Z", "never", 20260310, {}],
+    "ended_at": [None, "2026-03-10T12:00:01Z", "soon", 1],
+    "cost": [None, 0.5, "0.25", " 1", "1e", "NaN", -1, True, {}],
+    "metadata": [None, {"k": 1}, [1], "x", 1],
+    "idempotency_key": [None, "k", " ", 1],
+    "zeta": [1],
+}
+
+
+def random_entry(rng: random.Random):
+    if rng.random() < 0.03:
+        return rng.choice([7, "x", [], None, [{"agent_id": None}]])
+    entry = {}
+    for field, values in FIELD_VALUES.items():
+        if rng.random() < (0.03 if field == "zeta" else 0.3):
+            # mostly right values: a problem appears in some entries, not all
+            entry[field] = values[0] if rng.random() < 0.2 else rng.choice(values)
+    return entry
+
+
+def test_batch_refuses_types_as_its_entry_by_entry_pass_names_them(db):
+    rng = random.Random(20261203)  # noqa: S311 (test data, not secrets)
+    checked = 0
+    for _ in range(400):
+        entries = [random_entry(rng) for _ in range(rng.randint(1, 4))]
+        (named,) = db.execute(
+            "select private.model_call_entries_type_problem(%s)", (Jsonb(entries),)
+        ).fetchone()
+        if named is None:
+            continue
+        checked += 1
+        assert refusal(db, entries) == ("22023", named), entries
+    assert checked > 200
 
 
 def test_batch_takes_uuids_in_every_form_the_api_accepts(db):
@@ -336,3 +436,43 @@ def test_batch_returns_its_rows_as_written(db):
         ).fetchall()
         assert returned == stored
     assert [r[0].split(",")[7] for r in returned] == ["5", "1000", "5"]
+
+
+def test_a_batch_with_a_recorded_key_after_new_ones_writes_each_call_once(db):
+    """Keys are claimed in entry order; a key already recorded (or repeated in the batch)
+    after new ones makes the batch claim key by key: every new call is written once, each
+    key claimed once, and every entry answers with its key's first record."""
+    user = make_user(db)
+    agent = make_agent(db, user)
+    claims = claims_for("authenticated", user)
+    with request(db, claims):
+        (first,) = db.execute(
+            "select id::text from public.record_model_calls(%s)",
+            (Jsonb([{"agent_id": agent, "input_tokens": 1, "idempotency_key": "old"}]),),
+        ).fetchone()
+    batch = [
+        {"agent_id": agent, "input_tokens": 2, "idempotency_key": "new-1"},
+        {"agent_id": agent, "input_tokens": 3},
+        {"agent_id": agent, "input_tokens": 4, "idempotency_key": "new-2"},
+        {"agent_id": agent, "input_tokens": 5, "idempotency_key": "old"},
+        {"agent_id": agent, "input_tokens": 6, "idempotency_key": "new-2"},
+    ]
+    with request(db, claims):
+        returned = db.execute(
+            "select id::text, input_tokens from public.record_model_calls(%s)", (Jsonb(batch),)
+        ).fetchall()
+    assert [r[1] for r in returned] == [2, 3, 4, 1, 4]
+    assert returned[3][0] == first
+    assert returned[4][0] == returned[2][0]
+    stored = db.execute(
+        "select input_tokens, idempotency_key from public.model_calls where user_id = %s"
+        " order by input_tokens",
+        (user,),
+    ).fetchall()
+    assert stored == [(1, "old"), (2, "new-1"), (3, None), (4, "new-2")]
+    keys = db.execute(
+        "select k.idempotency_key, k.model_call_id::text from private.model_call_keys as k"
+        " where k.user_id = %s order by k.idempotency_key",
+        (user,),
+    ).fetchall()
+    assert keys == [("new-1", returned[0][0]), ("new-2", returned[2][0]), ("old", first)]
