@@ -1,7 +1,5 @@
--- One call per request (issue 12): record_model_call called private.is_anonymous(), a SQL
--- function with its own search_path, which PostgreSQL cannot inline: it parsed and planned
--- that one-line query at every call (about 6 % of a request's server time). The same test,
--- written out, is planned once per session. Nothing else changes.
+-- Rollback of 20261203020100_record_model_call_in_fewer_statements.sql:
+-- the body before it (two reads, private.is_anonymous()).
 
 create or replace function private.record_model_call(
   agent_id uuid,
@@ -61,9 +59,7 @@ begin
         message = 'record_model_call: sign in, or call it with the service_role key',
         hint = 'Signed-in users record calls of their own agents; servers use service_role.';
     end if;
-    -- private.is_anonymous() written out: a SQL function with its own search_path is
-    -- parsed and planned at every call, this expression once per session.
-    if coalesce(auth.jwt() ->> 'is_anonymous', '') = 'true' then
+    if private.is_anonymous() then
       raise exception using
         errcode = '42501',
         message = 'record_model_call: anonymous users may not record model calls',
