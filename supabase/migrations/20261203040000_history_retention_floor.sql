@@ -141,6 +141,13 @@ as $$
     left join public.user_settings as s on s.user_id = u.user_id
   ),
 
+  -- Each user's first open day, once per user (not per row below: the function is not
+  -- inlined, and a rebuilt user contributes a row per call).
+  open_days as materialized (
+    select z.user_id, coalesce(private.history_first_open_day(z.zone), '-infinity'::date) as day
+    from zones as z
+  ),
+
   rebuilt as (
     select distinct m.user_id from marks as m where m.from_at is null
   )
@@ -190,12 +197,12 @@ as $$
     select b.user_id, b.day from private.usage_breakdown_daily as b
     where b.user_id in (select r.user_id from rebuilt as r)
   ) as x
-  inner join zones as z on z.user_id = x.user_id
+  inner join open_days as o on o.user_id = x.user_id
   -- Marks of users deleted since are dropped (their rows went with them), and so are the
   -- days before the retention floor: their raw rows are gone, their rollups are the record.
   where
     exists (select from auth.users as u where u.id = x.user_id)
-    and x.day >= coalesce(private.history_first_open_day(z.zone), '-infinity'::date)
+    and x.day >= o.day
 $$;
 
 create or replace function public.update_daily_usage_stats(
