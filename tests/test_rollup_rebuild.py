@@ -222,6 +222,31 @@ def lifetime_mismatches(db, users: list[str]) -> list[tuple]:
     ).fetchall()
 
 
+def monthly_mismatches(db, users: list[str]) -> list[tuple]:
+    """Rows where a month of the breakdown is not the sum of its days (either side)."""
+    return db.execute(
+        "select * from ("
+        " select user_id, date_trunc('month', day)::date as month, agent_id, vendor_id,"
+        "  service_id, model_name, count(*), sum(calls)::bigint, sum(unpriced_calls)::bigint,"
+        "  sum(failed_calls)::bigint, sum(input_tokens)::bigint,"
+        "  sum(cached_input_tokens)::bigint, sum(cache_write_tokens)::bigint,"
+        "  sum(output_tokens)::bigint, sum(reasoning_tokens)::bigint, sum(cost)"
+        "  from private.usage_breakdown_daily where user_id = any(%(u)s::uuid[])"
+        "  group by 1, 2, 3, 4, 5, 6"
+        " ) as want full join ("
+        " select user_id, month, agent_id, vendor_id, service_id, model_name, daily_rows,"
+        "  calls, unpriced_calls, failed_calls, input_tokens, cached_input_tokens,"
+        "  cache_write_tokens, output_tokens, reasoning_tokens, cost"
+        "  from private.usage_breakdown_monthly where user_id = any(%(u)s::uuid[])"
+        " ) as got on (got.user_id, got.month, got.agent_id) = (want.user_id, want.month,"
+        "  want.agent_id) and got.vendor_id is not distinct from want.vendor_id"
+        "  and got.service_id is not distinct from want.service_id"
+        "  and got.model_name is not distinct from want.model_name"
+        " where (want.*) is distinct from (got.*)",
+        {"u": users},
+    ).fetchall()
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_set_based_rebuild_equals_the_per_day_refresh(db, seed):
     rng = random.Random(seed)  # noqa: S311 - reproducible test data
@@ -258,6 +283,8 @@ def test_set_based_rebuild_equals_the_per_day_refresh(db, seed):
         after["ai_usage_stats"] = got["ai_usage_stats"]
         assert after == got, round_
         assert lifetime_mismatches(db, users) == []
+        mismatches = monthly_mismatches(db, users)
+        assert mismatches == [], (round_, mismatches)
         assert db.execute("select count(*) from private.usage_rollup_marks").fetchone()[0] == 0
 
 
@@ -268,6 +295,7 @@ def test_the_per_day_path_keeps_the_lifetime_sums(db):
     assert len(pair_users) < 64
     refresh(db)
     assert lifetime_mismatches(db, users) == []
+    assert monthly_mismatches(db, users) == []
     assert (
         db.execute(
             "select count(*) from private.agent_interaction_lifetime"
@@ -279,6 +307,46 @@ def test_the_per_day_path_keeps_the_lifetime_sums(db):
     db.execute("delete from public.ai_interactions where agent_id = %s", (agents[0],))
     refresh(db)
     assert lifetime_mismatches(db, users) == []
+    assert monthly_mismatches(db, users) == []
+
+
+def test_the_monthly_breakdown_follows_any_change_of_its_days(db):
+    """The months are kept by triggers of the daily table: inserted, updated (figures, and a
+    day moved to another month), deleted and truncated rows, and a user's deletion."""
+    rng = random.Random(11)  # noqa: S311 - reproducible test data
+    users, _ = make_history(db, rng)
+    refresh(db)
+    months = "select count(*) from private.usage_breakdown_monthly where user_id = any(%s::uuid[])"
+    assert db.execute(months, (users,)).fetchone()[0] > 0
+    assert monthly_mismatches(db, users) == []
+    daily = "private.usage_breakdown_daily"
+    db.execute(
+        f"update {daily} set cost = cost + 1, calls = calls + 2"
+        " where user_id = %s and day = (select min(day) from private.usage_breakdown_daily"
+        " where user_id = %s)",
+        (users[0], users[0]),
+    )
+    assert monthly_mismatches(db, users) == []
+    db.execute(
+        f"update {daily} set day = day + 60 where user_id = %s"
+        " and day = (select max(day) from private.usage_breakdown_daily where user_id = %s)",
+        (users[1], users[1]),
+    )
+    assert monthly_mismatches(db, users) == []
+    db.execute(
+        f"delete from {daily} where user_id = %s and day < (select min(day) + 25"
+        " from private.usage_breakdown_daily where user_id = %s)",
+        (users[2], users[2]),
+    )
+    assert monthly_mismatches(db, users) == []
+    db.execute(f"delete from {daily} where user_id = %s", (users[3],))
+    assert monthly_mismatches(db, users) == []
+    assert db.execute(months, ([users[3]],)).fetchone()[0] == 0
+    db.execute("delete from auth.users where id = %s", (users[0],))
+    assert db.execute(months, ([users[0]],)).fetchone()[0] == 0
+    assert monthly_mismatches(db, users[1:]) == []
+    db.execute(f"truncate {daily}")
+    assert db.execute("select count(*) from private.usage_breakdown_monthly").fetchone()[0] == 0
 
 
 def test_the_pairs_must_match(db):

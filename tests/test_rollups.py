@@ -87,6 +87,31 @@ def marks_of(db, user: str) -> int:
     ).fetchone()[0]
 
 
+MONTHLY_FIGURES = (
+    "daily_rows, calls, unpriced_calls, failed_calls, input_tokens, cached_input_tokens,"
+    " cache_write_tokens, output_tokens, reasoning_tokens, cost"
+)
+
+
+def monthly_vs_daily(db, user: str) -> tuple[list[tuple], list[tuple]]:
+    """The user's monthly breakdown rows, and the same rows summed from the daily ones."""
+    key = "agent_id::text, vendor_id, service_id, model_name"
+    monthly = db.execute(
+        f"select month, {key}, {MONTHLY_FIGURES} from private.usage_breakdown_monthly"
+        " where user_id = %s order by 1, 2, 3, 4, 5",
+        (user,),
+    ).fetchall()
+    summed = db.execute(
+        f"select date_trunc('month', day)::date, {key}, count(*), sum(calls),"
+        " sum(unpriced_calls), sum(failed_calls), sum(input_tokens), sum(cached_input_tokens),"
+        " sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens), sum(cost)"
+        " from private.usage_breakdown_daily where user_id = %s"
+        " group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5",
+        (user,),
+    ).fetchall()
+    return monthly, summed
+
+
 def agent_days(db, user: str) -> list[tuple]:
     return db.execute(
         "select agent_id::text, day, calls, interactions, input_tokens, output_tokens, cost,"
@@ -484,10 +509,13 @@ def test_breakdown_equals_a_recomputation_in_python(db, scenario):
                     }
                     want = expected_breakdown(mine, zones[u], period, by, first, last)
                     assert got == want, (period, by)
-        # After a refresh the rollups alone say the same.
+        # After a refresh the rollups alone say the same, and each month's rollup is the
+        # sum of its days'.
         refresh(db)
         for u, user in enumerate(users):
             assert marks_of(db, user) == 0
+            monthly, summed = monthly_vs_daily(db, user)
+            assert monthly == summed
             got = {(r[0], r[2]): r[3:] for r in breakdown(db, user, "day", "agent", first, last)}
             want = expected_breakdown(
                 [e for e in kept if e["user"] == u], zones[u], "day", "agent", first, last

@@ -280,11 +280,15 @@ def refresh_rollups(conn: psycopg.Connection, progress: Progress) -> dict[str, A
         if marks == 0:
             break
     took = time.perf_counter() - started
+    # The marks table too: the drain leaves a dead row per mark, which autovacuum clears
+    # within a minute of a deployed database's refresh.
     for table in (
         "public.agent_usage_daily",
         "private.usage_breakdown_daily",
+        "private.usage_breakdown_monthly",
         "private.agent_interactions_daily",
         "private.agent_interaction_lifetime",
+        "private.usage_rollup_marks",
     ):
         if conn.execute("select to_regclass(%s) is not null", (table,)).fetchone()[0]:
             conn.execute(f"vacuum (analyze) {table}")
