@@ -319,12 +319,12 @@ def test_interactions_before_the_floor_are_refused_on_every_path(db):
     ).fetchone()
     set_floor(db, floor)
     insert = (
-        "insert into public.ai_interactions (agent_id, title, started_at, total_cost)"
-        " values (%s, 'late', %s, 0.25), (%s, 'old', %s, 0.25)"
+        "insert into public.ai_interactions (agent_id, user_id, title, started_at, total_cost)"
+        " values (%s, %s, 'late', %s, 0.25), (%s, %s, 'old', %s, 0.25)"
     )
     for claims in (claims_for("authenticated", user), claims_for("service_role")):
         for at in (floor - timedelta(days=20), floor + timedelta(hours=1)):
-            err = refused(db, insert, (agent, now, agent, at), claims)
+            err = refused(db, insert, (agent, user, now, agent, user, at), claims)
             assert err.sqlstate == "22023", err
             assert err.diag.message_primary.startswith("started_at: "), err.diag.message_primary
     assert (
