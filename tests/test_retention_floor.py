@@ -351,12 +351,13 @@ def test_interactions_before_the_floor_are_refused_on_every_path(db):
     assert err.sqlstate == "22023" and err.diag.message_primary.startswith("started_at: ")
     with request(db, claims_for("authenticated", user)):
         db.execute("update public.ai_interactions set title = 'renamed' where id = %s", (kept,))
-    # And model calls written by the owner of the database directly.
+    # And a model call moved onto a frozen day by the owner of the database (its only
+    # writers, the record functions, check their calls themselves).
+    call = record(db, agent, now - timedelta(hours=1))["id"]
     err = refused(
         db,
-        "insert into public.model_calls (user_id, agent_id, vendor_id, model_name, started_at)"
-        " values (%s, %s, 'openai', 'gpt-4o', %s)",
-        (user, agent, floor - timedelta(hours=5)),
+        "update public.model_calls set started_at = %s where id = %s",
+        (floor - timedelta(hours=5), call),
     )
     assert err.sqlstate == "22023" and err.diag.message_primary.startswith("started_at: ")
 

@@ -45,4 +45,5 @@ $$;
 comment on function private.mark_usage_moved() is
 'Statement trigger (after update, transition tables old_rows and new_rows) on model_calls and ai_interactions: marks the users and instants of the rows before and after the update for refresh_usage_rollups.';
 
+drop function private.require_history_open(uuid, timestamptz, timestamptz, text);
 drop function private.history_open_from(uuid);

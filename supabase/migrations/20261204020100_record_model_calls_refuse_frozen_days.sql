@@ -3,8 +3,10 @@
 -- private.history_open_from), naming it: `calls[i].started_at: ...` (22023), checked with the
 -- other values of started_at (after the token counts, status, names and latencies, before
 -- ended_at, cost, metadata, the key and the agent), so the first failing entry is named as
--- before. The floor is read once for the statement; without one, or for an entry three days
--- after it or later, nothing more is done. The statement triggers refuse such a row too
+-- before. A floor is at most the first day of the current month (drop_history_before drops
+-- no later month): an entry three days after that, a live call from the 4th of the month on,
+-- is fine without reading anything; for the others the floor is read once for the statement,
+-- and without one, or for an entry three days after it or later, nothing more is done. The statement triggers refuse such a row too
 -- (20261204020000); this names the entry. Otherwise as 20261203010000.
 
 create or replace function private.record_model_calls(calls jsonb)
@@ -33,6 +35,10 @@ declare
   -- The rows of step 2, priced: what step 4 writes.
   priced public.model_calls [];
   written bigint;
+  -- A floor is the end of a month dropped, at most the first day of the current month (UTC):
+  -- a start three days after that is on an open day in every zone, whatever the floor.
+  recent_bound timestamptz := (date_trunc('month', now() at time zone 'UTC') at time zone 'UTC')
+    + interval '3 days';
 begin
   if record_model_calls.calls is null then
     raise exception using errcode = '22004', message = 'calls: required';
@@ -201,11 +207,13 @@ begin
       where s.id = chosen.id and (is_service or (s.is_active and v.is_active))
     ) as service on true
     -- The retention floor: a start on a day it froze for the owner (never counted). Only
-    -- where a floor is recorded (computed once for the statement) and the start is within
-    -- three days of it; for an agent not visible to the caller, the floor's day after it.
+    -- for a start before recent_bound, where a floor is recorded (read once for the
+    -- statement, and only then) and the start is within three days of it; for an agent not
+    -- visible to the caller, the floor's day after it.
     cross join lateral (
       select
         case
+          when t.started_at >= recent_bound then null
           when t.started_at < (select max(f.floor_at) from private.history_floors as f) + interval '3 days'
             then coalesce(
               case

@@ -1,8 +1,9 @@
 -- Nothing is written before the retention floor (issue 12): private.record_model_call
 -- refuses a call that starts on a day retention froze for the agent's owner (before
 -- private.history_open_from): 22023 `started_at: ...`, after the other checks of started_at.
--- The floor is read by the query that reads the agent (no statement more); without one, or
--- for a call three days after it or later, nothing more is done. Otherwise as
+-- A floor is at most the first day of the current month: a call three days after that (a
+-- live call from the 4th of the month on) reads nothing; for the others the floor is read,
+-- and without one, or for a call three days after it or later, nothing more is done. Otherwise as
 -- 20261203020100.
 
 create or replace function private.record_model_call(
@@ -57,7 +58,6 @@ declare
   total_out bigint;
   sum_cost numeric;
   floor_at timestamptz;
-  open_from timestamptz;
 begin
   if not is_service then
     if caller is null then
@@ -81,10 +81,8 @@ begin
   end if;
   -- The agent, and with it the vendor service the call names, else the agent's (checked
   -- below, in the same order as ever): one read instead of two.
-  select
-    a.user_id, a.vendor_id, a.service_id, s.vendor_id,
-    (select max(f.floor_at) from private.history_floors as f)
-  into owner_id, agent_vendor, agent_service, service_vendor, floor_at
+  select a.user_id, a.vendor_id, a.service_id, s.vendor_id
+  into owner_id, agent_vendor, agent_service, service_vendor
   from public.ai_agents as a
   left join (public.vendor_services as s inner join public.vendors as v on s.vendor_id = v.id)
     on
@@ -163,21 +161,14 @@ begin
       message = f || 'started_at: must be at most one day ahead of the server clock',
       hint = 'Send times in UTC or with their offset.';
   end if;
-  -- The retention floor: a start on a day it froze for the owner would never be counted.
-  if floor_at is not null and started < floor_at + interval '3 days' then
-    open_from := private.history_open_from(owner_id);
-    if started < open_from then
-      raise exception using
-        errcode = '22023',
-        message = f || format(
-          'started_at: must be at or after %s, the start of the first day whose usage is still counted (in the owner''s time zone)',
-          open_from
-        ),
-        detail = format(
-          'Retention dropped the history before %s; the days up to the first open day are frozen, their statistics are their record.',
-          floor_at
-        ),
-        hint = 'Usage of a frozen day can no longer be recorded.';
+  -- The retention floor: a start on a day it froze for the owner would never be counted. A
+  -- floor is at most the first day of the current month (UTC; drop_history_before drops no
+  -- later month), so a start three days after that is fine whatever the floor, without
+  -- reading it: a live call from the 4th of the month on.
+  if started < (date_trunc('month', now() at time zone 'UTC') at time zone 'UTC') + interval '3 days' then
+    select max(x.floor_at) into floor_at from private.history_floors as x;
+    if floor_at is not null and started < floor_at + interval '3 days' then
+      perform private.require_history_open(owner_id, started, floor_at, f || 'started_at');
     end if;
   end if;
   if not isfinite(record_model_call.ended_at) then
