@@ -317,6 +317,11 @@ def test_interactions_before_the_floor_are_refused_on_every_path(db):
         " values (%s, %s, 'kept', %s, 0.5) returning id",
         (agent, user, now - timedelta(hours=2)),
     ).fetchone()
+    (frozen,) = db.execute(
+        "insert into public.ai_interactions (agent_id, user_id, title, started_at, total_cost)"
+        " values (%s, %s, 'frozen', %s, 0.5) returning id",
+        (agent, user, floor + timedelta(hours=6)),
+    ).fetchone()
     set_floor(db, floor)
     insert = (
         "insert into public.ai_interactions (agent_id, user_id, title, started_at, total_cost)"
@@ -331,8 +336,19 @@ def test_interactions_before_the_floor_are_refused_on_every_path(db):
         db.execute(
             "select count(*) from public.ai_interactions where agent_id = %s", (agent,)
         ).fetchone()[0]
-        == 1
+        == 2
     )
+    # Moved off a frozen day (its day's rollups keep counting it): refused too; left there
+    # and renamed: fine.
+    err = refused(
+        db,
+        "update public.ai_interactions set started_at = %s where id = %s",
+        (now - timedelta(hours=3), frozen),
+        claims_for("authenticated", user),
+    )
+    assert err.sqlstate == "22023" and err.diag.message_primary.startswith("started_at: ")
+    with request(db, claims_for("authenticated", user)):
+        db.execute("update public.ai_interactions set title = 'still' where id = %s", (frozen,))
     # Moved there by an update: refused; an update that leaves it where it is: fine.
     err = refused(
         db,
