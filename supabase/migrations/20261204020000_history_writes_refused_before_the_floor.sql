@@ -10,8 +10,10 @@
 -- An inserted interaction is checked by the statement that writes the marks (the floor read
 -- once, in it; the earliest row of each user and date checked). Model calls are inserted by
 -- record_model_call(s) only (no API role may insert them), which check each call, naming it:
--- their trigger checks nothing more, so the ingest path pays one read of the floor per
--- statement, in a query it runs anyway. Updates of either table are checked (not a hot path).
+-- their trigger checks nothing more. A floor is at most the first day of the current month
+-- (drop_history_before drops no later month): a start three days after that is fine without
+-- reading anything, so live writes read the floor on the first three days of a month only.
+-- Updates of either table are checked (not a hot path).
 
 -- The first instant whose usage is counted for a user: the start, in the user's zone, of
 -- the first open day (null without a floor).
