@@ -1,6 +1,6 @@
 begin;
 \ir ../helpers.psql
-select plan(11);
+select plan(18);
 
 -- The retention floor (20261203040000): the table and functions are closed to API roles;
 -- drop_history_before records the floor; the refresher and update_daily_usage_stats keep
@@ -89,6 +89,58 @@ select throws_ok(
   $$select private.history_floor()$$, '42501', null, 'alice cannot call the floor''s functions'
 );
 select tests.clear_authentication();
+
+-- Nothing is written before the floor (20261204020000..0300): alice is in Paris now, whose
+-- first open day is 2020-02-03 (its day of 2020-02-02 began before the floor's day after).
+select ok(
+  not exists (
+    select from unnest(array['anon', 'authenticated', 'service_role']) as r (role)
+    where
+      has_function_privilege(r.role, 'private.history_open_from(uuid)', 'execute')
+      or has_function_privilege(r.role, 'private.daily_usage_stats_of_open_day(date)', 'execute')
+  ),
+  'no API role may call history_open_from or the daily job''s function'
+);
+select is(
+  private.history_open_from(tests.get_user_id('alice')), '2020-02-02 23:00Z'::timestamptz,
+  'alice''s usage counts from the start of 2020-02-03 in Paris'
+);
+select tests.authenticate_as('alice');
+select throws_like(
+  $$select public.record_model_call(
+    agent_id => '00000000-0000-4000-8000-0000000000f1', input_tokens => 10,
+    started_at => '2020-01-20 12:00Z'
+  )$$,
+  'started_at: must be at or after 2020-02-02 23:00:00+00, %',
+  'record_model_call refuses a call before the floor'
+);
+select throws_like(
+  $$select public.record_model_calls(
+    '[{"agent_id": "00000000-0000-4000-8000-0000000000f1"},
+      {"agent_id": "00000000-0000-4000-8000-0000000000f1", "started_at": "2020-02-02T12:00Z"}]'
+  )$$,
+  'calls[1].started_at: must be at or after %',
+  'record_model_calls names the entry on a frozen day after the floor'
+);
+select throws_ok(
+  $$insert into public.ai_interactions (agent_id, user_id, title, started_at)
+    values ('00000000-0000-4000-8000-0000000000f1', tests.get_user_id('alice'), 'late',
+            '2020-02-01 10:00Z')$$,
+  '22023', null,
+  'an interaction inserted on a frozen day is refused'
+);
+select lives_ok(
+  $$select public.record_model_call(
+    agent_id => '00000000-0000-4000-8000-0000000000f1', input_tokens => 10,
+    started_at => '2020-02-02 23:00Z'
+  )$$,
+  'a call at the first open instant is recorded'
+);
+select tests.clear_authentication();
+select is(
+  private.daily_usage_stats_of_open_day('2020-01-15'), 0,
+  'the daily job skips a frozen day quietly (0 rows)'
+);
 
 select * from finish();
 rollback;

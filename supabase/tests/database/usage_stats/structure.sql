@@ -146,7 +146,7 @@ select is(
         select from pg_extension
         where extname = 'pg_cron'
       )
-      then '15 0 * * * select public.update_daily_usage_stats((now() at time zone ''UTC'')::date - 2), public.update_daily_usage_stats()'
+      then '15 0 * * * select private.daily_usage_stats_of_open_day((now() at time zone ''UTC'')::date - 2), private.daily_usage_stats_of_open_day((now() at time zone ''UTC'')::date - 1)'
   end,
   'pg_cron (where installed) refreshes the day before yesterday and yesterday at 00:15 UTC'
 );
