@@ -43,7 +43,11 @@ select
   i.created_at
 from public.ai_interactions as i
 left join lateral (
-  select g.name, g.vendor_id, g.service_id, g.model_name
+  select
+    g.name,
+    g.vendor_id,
+    g.service_id,
+    g.model_name
   from public.ai_agents as g
   where g.id = i.agent_id
   limit 1
