@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_client import World, world  # noqa: F401 - the transports' fixture
+from test_rollup_rebuild import monthly_mismatches
 
 from agentsdb.errors import InvalidInput, PermissionDenied
 from agentsdb.request import claims_for, request
@@ -85,31 +86,6 @@ def marks_of(db, user: str) -> int:
     return db.execute(
         "select count(*) from private.usage_rollup_marks where user_id = %s", (user,)
     ).fetchone()[0]
-
-
-MONTHLY_FIGURES = (
-    "daily_rows, calls, unpriced_calls, failed_calls, input_tokens, cached_input_tokens,"
-    " cache_write_tokens, output_tokens, reasoning_tokens, cost"
-)
-
-
-def monthly_vs_daily(db, user: str) -> tuple[list[tuple], list[tuple]]:
-    """The user's monthly breakdown rows, and the same rows summed from the daily ones."""
-    key = "agent_id::text, vendor_id, service_id, model_name"
-    monthly = db.execute(
-        f"select month, {key}, {MONTHLY_FIGURES} from private.usage_breakdown_monthly"
-        " where user_id = %s order by 1, 2, 3, 4, 5",
-        (user,),
-    ).fetchall()
-    summed = db.execute(
-        f"select date_trunc('month', day)::date, {key}, count(*), sum(calls),"
-        " sum(unpriced_calls), sum(failed_calls), sum(input_tokens), sum(cached_input_tokens),"
-        " sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens), sum(cost)"
-        " from private.usage_breakdown_daily where user_id = %s"
-        " group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5",
-        (user,),
-    ).fetchall()
-    return monthly, summed
 
 
 def agent_days(db, user: str) -> list[tuple]:
@@ -514,8 +490,7 @@ def test_breakdown_equals_a_recomputation_in_python(db, scenario):
         refresh(db)
         for u, user in enumerate(users):
             assert marks_of(db, user) == 0
-            monthly, summed = monthly_vs_daily(db, user)
-            assert monthly == summed
+            assert monthly_mismatches(db, [user]) == []
             got = {(r[0], r[2]): r[3:] for r in breakdown(db, user, "day", "agent", first, last)}
             want = expected_breakdown(
                 [e for e in kept if e["user"] == u], zones[u], "day", "agent", first, last
