@@ -610,6 +610,86 @@ def test_agent_summaries_from_rollups_equal_the_raw_rows(db):
         )
 
 
+WINDOW_RAW = """
+    select count(*), coalesce(sum(i.input_tokens), 0)::bigint,
+      coalesce(sum(i.output_tokens), 0)::bigint,
+      coalesce(sum(i.total_cost), 0)::numeric(38, 8)::numeric,
+      coalesce(sum(i.duration_minutes), 0)::bigint,
+      avg(i.satisfaction_rating)::real, avg(i.usefulness_rating)::real,
+      min(i.started_at), max(i.started_at),
+      count(distinct (i.started_at at time zone 'UTC')::date)::integer,
+      coalesce((select jsonb_object_agg(t.interaction_type_id, t.n) from (
+        select j.interaction_type_id, count(*) as n from public.ai_interactions as j
+        where j.agent_id = %(agent)s and j.started_at > %(since)s and j.started_at <= %(until)s
+          and j.interaction_type_id is not null
+        group by 1) as t), '{}')
+    from public.ai_interactions as i
+    where i.agent_id = %(agent)s and i.started_at > %(since)s and i.started_at <= %(until)s
+"""
+
+
+def test_agent_totals_of_any_window_equal_the_raw_rows(db):
+    """An edge date of the window is read from its daily row only when that row lies wholly
+    inside the window: windows that cut the dates anywhere (before, between and after their
+    interactions, on midnight, on an interaction) equal the raw rows, with the rollups fresh
+    and with a date marked stale."""
+    user = new_user(db, "Asia/Kolkata")
+    agent = new_agent(db, user)
+    midnight = datetime.combine(
+        datetime.now(UTC).date() - timedelta(days=10), datetime.min.time(), tzinfo=UTC
+    )
+    hours = [1, 6, 12, 18, 23]
+    starts = [midnight + timedelta(days=d, hours=h) for d in range(8) for h in hours]
+    for n, at in enumerate(starts):
+        db.execute(
+            "insert into public.ai_interactions (agent_id, user_id, title, started_at,"
+            " duration_minutes, input_tokens, output_tokens, total_cost, interaction_type_id,"
+            " satisfaction_rating) values (%s, %s, 't', %s, %s, %s, %s, %s, %s, %s)",
+            (
+                agent,
+                user,
+                at,
+                n,
+                100 + n,
+                n,
+                Decimal(n) / 3,
+                ["coding", "question_answer", None][n % 3],
+                n % 5 + 1 if n % 2 else None,
+            ),
+        )
+    cuts = [midnight + timedelta(days=d, hours=h) for d in range(-1, 9) for h in (0, 3, 20)]
+    cuts += [starts[7], starts[7] - timedelta(microseconds=1), starts[12]]
+    windows = [(a, b) for a in cuts for b in cuts if a <= b] + [(None, cuts[9]), (cuts[9], None)]
+
+    def check(label: str) -> None:
+        for since, until in windows:
+            args = {
+                "agent": agent,
+                "since": since or datetime(1900, 1, 1, tzinfo=UTC),
+                "until": until or datetime(2999, 1, 1, tzinfo=UTC),
+            }
+            want = db.execute(WINDOW_RAW, args).fetchone()
+            with request(db, claims_for("service_role")):
+                got = db.execute(
+                    "select * from private.agent_interaction_totals(%s, %s, %s)",
+                    (agent, since, until),
+                ).fetchone()
+            assert got == want, (label, since, until)
+
+    refresh(db)
+    assert marks_of(db, user) == 0
+    check("fresh rollups")
+    # Two dates apart marked stale (the 3rd and 5th): a window cutting the 1st and 7th
+    # reads four runs of dates raw, the middle two as one span filtered to their dates.
+    db.execute(
+        "update public.ai_interactions set input_tokens = input_tokens + 7"
+        " where agent_id = %s and started_at = any(%s)",
+        (agent, [starts[12], starts[22]]),
+    )
+    assert marks_of(db, user) > 0
+    check("two dates marked stale")
+
+
 def test_one_refresh_takes_at_most_a_thousand_users(db):
     refresh(db)
     # Marks of 1001 users (ids of no user: the refresher drops them, as of deleted users).
