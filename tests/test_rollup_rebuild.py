@@ -210,14 +210,16 @@ def lifetime_mismatches(db, users: list[str]) -> list[tuple]:
         " select user_id, agent_id, sum(interactions)::bigint, sum(input_tokens)::bigint,"
         "  sum(output_tokens)::bigint, sum(total_cost), sum(satisfaction_sum)::bigint,"
         "  sum(satisfaction_count)::bigint, sum(usefulness_sum)::bigint,"
-        "  sum(usefulness_count)::bigint from private.agent_interactions_daily"
+        "  sum(usefulness_count)::bigint, max(last_started_at)"
+        "  from private.agent_interactions_daily"
         "  where user_id = any(%(u)s::uuid[]) group by 1, 2"
         " ) as want full join ("
         " select * from private.agent_interaction_lifetime where user_id = any(%(u)s::uuid[])"
         " ) as got using (user_id, agent_id)"
         " where (want.*) is distinct from (got.user_id, got.agent_id, got.interactions,"
         "  got.input_tokens, got.output_tokens, got.total_cost, got.satisfaction_sum,"
-        "  got.satisfaction_count, got.usefulness_sum, got.usefulness_count)",
+        "  got.satisfaction_count, got.usefulness_sum, got.usefulness_count,"
+        "  got.last_started_at)",
         {"u": users},
     ).fetchall()
 
