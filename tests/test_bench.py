@@ -606,3 +606,29 @@ def test_agent_summary_reads_one_lifetime_row_per_agent(small):
     plans = plans_as_user(admin_dsn, read.user_sql, read.params, user_id, analyze=True)
     assert 0 < rows_read(plans, "agent_interaction_lifetime", filtered=False) <= agents
     assert rows_read(plans, "agent_interactions_daily", filtered=False) <= agents
+
+
+def test_dashboard_reads_never_jit_compile_while_marks_pile_up(small):
+    """Other users' rollup marks waiting for the refresher (a late job, pg_cron not yet
+    enabled) make the planner expect thousands of marks for the reader too; their reads
+    must still run without JIT compilation, which costs more than the read (about 200 ms
+    for agent_summary at large). The marks are rolled back."""
+    dsn, admin_dsn, _ = small
+    with psycopg.connect(dsn) as conn:
+        reads, user_id = bench.dashboard_reads(conn)
+    with psycopg.connect(admin_dsn) as conn:
+        conn.execute(
+            "insert into private.usage_rollup_marks (user_id, from_at, to_at)"
+            " select ('00000000-0000-4000-8000-00000000000' || (g % 8))::uuid,"
+            " now() - interval '1 hour', now() from generate_series(1, 160000) as g"
+        )
+        conn.execute("analyze private.usage_rollup_marks")
+        found = plans.explaining(conn, analyze=True)
+        conn.execute("set transaction read only")
+        bench.set_request(conn, bench.claims_for("authenticated", user_id))
+        for read in reads:
+            before = len(found)
+            conn.execute(read.user_sql, read.params).fetchall()
+            jitted = [p for p in found[before:] if p.get("JIT")]
+            assert not jitted, f"{read.name}: JIT-compiled {jitted[0]['Query Text'][:200]!r}"
+        conn.rollback()
