@@ -500,7 +500,8 @@ def test_breakdown_equals_a_recomputation_in_python(db, scenario):
 
 # --- get_agent_usage_summary and agent_summary read rollups -----------------------------------
 
-OLD_SUMMARY = """
+# An agent's interactions recomputed from the raw rows, started in (since, until].
+WINDOW_RAW = """
     select count(*), coalesce(sum(i.input_tokens), 0)::bigint,
       coalesce(sum(i.output_tokens), 0)::bigint,
       coalesce(sum(i.total_cost), 0)::numeric(38, 8)::numeric,
@@ -510,13 +511,16 @@ OLD_SUMMARY = """
       count(distinct (i.started_at at time zone 'UTC')::date)::integer,
       coalesce((select jsonb_object_agg(t.interaction_type_id, t.n) from (
         select j.interaction_type_id, count(*) as n from public.ai_interactions as j
-        where j.agent_id = %(agent)s and j.started_at > now() - make_interval(days => %(days)s)
-          and j.started_at <= now() and j.interaction_type_id is not null
+        where j.agent_id = %(agent)s and j.started_at > %(since)s and j.started_at <= %(until)s
+          and j.interaction_type_id is not null
         group by 1) as t), '{}')
     from public.ai_interactions as i
-    where i.agent_id = %(agent)s and i.started_at > now() - make_interval(days => %(days)s)
-      and i.started_at <= now()
+    where i.agent_id = %(agent)s and i.started_at > %(since)s and i.started_at <= %(until)s
 """
+# get_agent_usage_summary's window: the last `days` days up to now().
+OLD_SUMMARY = WINDOW_RAW.replace("%(since)s", "now() - make_interval(days => %(days)s)").replace(
+    "%(until)s", "now()"
+)
 NEW_SUMMARY = """
     select interaction_count, total_input_tokens, total_output_tokens, total_cost,
       total_duration_minutes, avg_satisfaction, avg_usefulness, first_used_at, last_used_at,
@@ -610,24 +614,6 @@ def test_agent_summaries_from_rollups_equal_the_raw_rows(db):
             ).fetchone()[0]
             == 0
         )
-
-
-WINDOW_RAW = """
-    select count(*), coalesce(sum(i.input_tokens), 0)::bigint,
-      coalesce(sum(i.output_tokens), 0)::bigint,
-      coalesce(sum(i.total_cost), 0)::numeric(38, 8)::numeric,
-      coalesce(sum(i.duration_minutes), 0)::bigint,
-      avg(i.satisfaction_rating)::real, avg(i.usefulness_rating)::real,
-      min(i.started_at), max(i.started_at),
-      count(distinct (i.started_at at time zone 'UTC')::date)::integer,
-      coalesce((select jsonb_object_agg(t.interaction_type_id, t.n) from (
-        select j.interaction_type_id, count(*) as n from public.ai_interactions as j
-        where j.agent_id = %(agent)s and j.started_at > %(since)s and j.started_at <= %(until)s
-          and j.interaction_type_id is not null
-        group by 1) as t), '{}')
-    from public.ai_interactions as i
-    where i.agent_id = %(agent)s and i.started_at > %(since)s and i.started_at <= %(until)s
-"""
 
 
 def test_agent_totals_of_any_window_equal_the_raw_rows(db):
