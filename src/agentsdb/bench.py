@@ -845,7 +845,8 @@ def single(dsn: str, conn: psycopg.Connection, scale: Scale, progress: Progress)
     while len(picks) < scale.clients:
         picks.append(picks[len(picks) % max(1, len(picks))])
     per_round = max(1, 2 * scale.requests_per_client // SINGLE_ROUNDS)
-    total = 3 * SINGLE_ROUNDS * per_round * len(picks)
+    expected = SINGLE_ROUNDS * per_round * len(picks)  # requests of each side
+    total = 3 * expected
     done = [0]
     lock = threading.Lock()
 
@@ -909,7 +910,6 @@ def single(dsn: str, conn: psycopg.Connection, scale: Scale, progress: Progress)
                 t, lat = round_of(kind)
                 took[kind] += t
                 latencies[kind] += lat
-    expected = SINGLE_ROUNDS * per_round * len(picks)
     if any(len(lat) != expected for lat in latencies.values()):
         raise RuntimeError("a client of the one-call-per-request workload failed")
     rate = {kind: expected / t for kind, t in took.items()}
