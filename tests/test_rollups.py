@@ -569,6 +569,8 @@ def test_agent_summaries_from_rollups_equal_the_raw_rows(db):
         ).fetchone()
         ids.append(iid)
     record(db, agents[0], now - timedelta(hours=5), interaction_id=ids[8])
+    # An agent that never ran: zeros and nulls, with or without marks.
+    agents.append(new_agent(db, user))
 
     def check(label: str) -> None:
         for agent in agents:
