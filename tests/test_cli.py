@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import select
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import psycopg
@@ -578,9 +581,15 @@ def test_user_contradicting_the_access_token_is_refused(tmp_path):
 # -- one error line, never a traceback (issue 17 point 11) -------------------------------------
 
 
-def _read_until(fd: int, marker: bytes) -> bytes:
+def _read_until(fd: int, marker: bytes, timeout: float = 60) -> bytes:
+    """What the terminal shows until `marker`, the other end's exit, or `timeout` seconds
+    (a failed assertion after it, never a test run that hangs)."""
     seen = b""
+    deadline = time.monotonic() + timeout
     while marker not in seen:
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            break
         try:
             chunk = os.read(fd, 1024)
         except OSError:  # the other end closed (EIO on a pty)
@@ -589,6 +598,19 @@ def _read_until(fd: int, marker: bytes) -> bytes:
             break
         seen += chunk
     return seen
+
+
+def _interruptible() -> None:
+    """In the child: SIGINT delivered as on a user's shell. A shell without job control
+    starts background commands with SIGINT ignored, and a Python started so never turns
+    Ctrl-C into KeyboardInterrupt (as when the tests run under `cmd &`)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _own_terminal(slave: int) -> None:
+    """In the child: a terminal of its own, interruptible by Ctrl-C."""
+    _interruptible()
+    os.login_tty(slave)
 
 
 def test_ctrl_c_at_the_keys_add_prompt(local_env):
@@ -603,7 +625,7 @@ def test_ctrl_c_at_the_keys_add_prompt(local_env):
         stderr=slave,
         env={**os.environ, **local_env},
         cwd=ROOT,
-        preexec_fn=lambda: os.login_tty(slave),  # noqa: PLW1509 (a terminal of its own)
+        preexec_fn=lambda: _own_terminal(slave),  # noqa: PLW1509
     )
     os.close(slave)
     try:
@@ -621,8 +643,6 @@ def test_ctrl_c_at_the_keys_add_prompt(local_env):
 
 
 def test_ctrl_c_during_stats_refresh(local_env):
-    import signal
-
     proc = subprocess.Popen(
         [AGENTSDB, "stats", "refresh", "--since", "2015-01-01"],
         stdin=subprocess.DEVNULL,
@@ -631,6 +651,7 @@ def test_ctrl_c_during_stats_refresh(local_env):
         text=True,
         env={**os.environ, **local_env},
         cwd=ROOT,
+        preexec_fn=_interruptible,  # noqa: PLW1509
     )
     try:
         first = proc.stderr.readline()
